@@ -1,0 +1,21 @@
+namespace Edge.Agent.Hosting;
+
+using System.ComponentModel.DataAnnotations;
+
+/// <summary>Identity of this device. Section <c>Agent</c>; env vars <c>Agent__DeviceId</c>, <c>Agent__Group</c>.</summary>
+public sealed class AgentOptions
+{
+    public const string Section = "Agent";
+
+    [Required]
+    [RegularExpression("^[A-Za-z0-9_.-]{1,64}$", ErrorMessage = "DeviceId may only contain letters, digits, '-', '_' and '.'")]
+    public string DeviceId { get; set; } = "dev-001";
+
+    [Required]
+    [RegularExpression("^[A-Za-z0-9_.-]{1,64}$", ErrorMessage = "Group may only contain letters, digits, '-', '_' and '.'")]
+    public string Group { get; set; } = "default";
+
+    /// <summary>Local API address. Loopback by default: the device's API is not for the network.</summary>
+    [Required]
+    public string Urls { get; set; } = "http://127.0.0.1:5080";
+}

@@ -1,0 +1,4 @@
+using Edge.Agent;
+
+var app = AgentApplication.Create(args);
+await app.RunAsync();

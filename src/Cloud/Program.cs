@@ -1,0 +1,4 @@
+using Edge.Cloud;
+
+var app = CloudApplication.Create(args);
+await app.RunAsync();

@@ -1,0 +1,16 @@
+namespace Edge.Shared.Inference;
+
+/// <summary>The cloud's answer to <c>POST /v1/infer</c>.</summary>
+public sealed class CloudAnswer
+{
+    public required string Label { get; init; }
+
+    public int ClassIndex { get; init; }
+
+    /// <summary>The cloud model's calibrated max probability.</summary>
+    public double Score { get; init; }
+
+    public required string Model { get; init; }
+
+    public double LatencyMs { get; init; }
+}

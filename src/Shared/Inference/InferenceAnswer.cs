@@ -1,0 +1,28 @@
+namespace Edge.Shared.Inference;
+
+/// <summary>What the agent answers to every inference request, whatever path it took.</summary>
+public sealed class InferenceAnswer
+{
+    public required string Label { get; init; }
+
+    public int ClassIndex { get; init; }
+
+    /// <summary>The local model's calibrated score (the quantity compared with the threshold).</summary>
+    public double Score { get; init; }
+
+    public Decision Decision { get; init; }
+
+    public double Threshold { get; init; }
+
+    /// <summary>Wall time inside the agent, from request parsed to answer ready.</summary>
+    public double LatencyMs { get; init; }
+
+    public required string LocalLabel { get; init; }
+
+    public string? CloudLabel { get; init; }
+
+    /// <summary>Why the cloud was not used when it was wanted (only for <see cref="Decision.LocalDegraded"/>).</summary>
+    public string? DegradedReason { get; init; }
+
+    public required string ModelVersion { get; init; }
+}

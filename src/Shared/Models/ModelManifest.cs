@@ -1,0 +1,102 @@
+namespace Edge.Shared.Models;
+
+/// <summary>
+/// Describes one model file: how to feed it, how to read it, and how to calibrate its scores.
+/// Produced by <c>tools/models</c> (and later the cloud's packager); read by both sides.
+/// </summary>
+public sealed class ModelManifest
+{
+    public int SchemaVersion { get; set; } = 1;
+
+    public required string Name { get; set; }
+
+    public required string Version { get; set; }
+
+    public string? Description { get; set; }
+
+    /// <summary>The ONNX file, relative to the manifest.</summary>
+    public required string File { get; set; }
+
+    /// <summary>Lowercase hex SHA-256 of the ONNX file.</summary>
+    public string? Sha256 { get; set; }
+
+    public long SizeBytes { get; set; }
+
+    public required ModelInput Input { get; set; }
+
+    public required ModelOutput Output { get; set; }
+
+    public required string[] Labels { get; set; }
+
+    /// <summary>Softmax temperature fitted on a calibration split; scores use softmax(logits / T).</summary>
+    public double Temperature { get; set; } = 1.0;
+
+    public ModelMetrics? Metrics { get; set; }
+
+    public GoldenSample[] Golden { get; set; } = [];
+}
+
+public sealed class ModelInput
+{
+    public required string Name { get; set; }
+
+    /// <summary>NCHW; -1 marks the dynamic batch dimension.</summary>
+    public required long[] Shape { get; set; }
+
+    public string Layout { get; set; } = "NCHW";
+
+    /// <summary><c>gray</c> or <c>rgb</c>.</summary>
+    public string ColorSpace { get; set; } = "gray";
+
+    public required Preprocess Preprocess { get; set; }
+
+    public int Channels => (int)Shape[1];
+
+    public int Height => (int)Shape[2];
+
+    public int Width => (int)Shape[3];
+}
+
+/// <summary>raw × rawScale (tensors) or pixel/255, optionally inverted (images) → resize → (x − mean[c]) / std[c].</summary>
+public sealed class Preprocess
+{
+    public float RawScale { get; set; } = 1f;
+
+    public bool InvertImage { get; set; }
+
+    public float[] Mean { get; set; } = [0f];
+
+    public float[] Std { get; set; } = [1f];
+}
+
+public sealed class ModelOutput
+{
+    public required string Name { get; set; }
+}
+
+public sealed class ModelMetrics
+{
+    public double? HeldOutAccuracy { get; set; }
+
+    public int? HeldOutCount { get; set; }
+
+    public long? Parameters { get; set; }
+
+    public double? EceBefore { get; set; }
+
+    public double? EceAfter { get; set; }
+
+    public double? NllBefore { get; set; }
+
+    public double? NllAfter { get; set; }
+}
+
+/// <summary>A held-out sample with the exporter's answer, for on-device self-tests.</summary>
+public sealed class GoldenSample
+{
+    public required float[] Pixels { get; set; }
+
+    public int ExpectedTop1 { get; set; }
+
+    public float[] Logits { get; set; } = [];
+}

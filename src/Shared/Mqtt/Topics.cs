@@ -1,0 +1,48 @@
+namespace Edge.Shared.Mqtt;
+
+using Edge.Shared.Config;
+
+/// <summary>The versioned MQTT topic scheme (docs/protocol.md). Every topic starts with <c>edge/v1/</c>.</summary>
+public static class Topics
+{
+    public const string Root = "edge/v1";
+
+    public const string FleetDesired = Root + "/fleet/config/desired";
+
+    public static string GroupDesired(string group) => $"{Root}/group/{group}/config/desired";
+
+    public static string DeviceDesired(string deviceId) => $"{Root}/dev/{deviceId}/config/desired";
+
+    public static string DeviceReported(string deviceId) => $"{Root}/dev/{deviceId}/config/reported";
+
+    public static string Telemetry(string deviceId) => $"{Root}/dev/{deviceId}/telemetry";
+
+    public static string ModelDesired(string deviceId) => $"{Root}/dev/{deviceId}/model/desired";
+
+    /// <summary>Wildcard the cloud subscribes to for every device's reported config.</summary>
+    public const string AllReported = Root + "/dev/+/config/reported";
+
+    public const string AllTelemetry = Root + "/dev/+/telemetry";
+
+    public static string Desired(ConfigScope scope, string? target) => scope switch
+    {
+        ConfigScope.Fleet => FleetDesired,
+        ConfigScope.Group => GroupDesired(target ?? throw new ArgumentNullException(nameof(target))),
+        ConfigScope.Device => DeviceDesired(target ?? throw new ArgumentNullException(nameof(target))),
+        _ => throw new ArgumentOutOfRangeException(nameof(scope), scope, "unknown scope"),
+    };
+
+    /// <summary>Extracts the device id from a <c>edge/v1/dev/{id}/...</c> topic, or null.</summary>
+    public static string? DeviceIdOf(string topic)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        const string prefix = Root + "/dev/";
+        if (!topic.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var end = topic.IndexOf('/', prefix.Length);
+        return end < 0 ? null : topic[prefix.Length..end];
+    }
+}
