@@ -1,5 +1,6 @@
 namespace Edge.Cloud;
 
+using Edge.Cloud.Hosting;
 using Microsoft.AspNetCore.Builder;
 
 /// <summary>Builds the cloud exactly as <c>Program.cs</c> runs it; the demo and integration tests reuse it.</summary>
@@ -17,9 +18,12 @@ public static class CloudApplication
             builder.Configuration.AddInMemoryCollection(overrides);
         }
 
-        builder.WebHost.UseUrls(builder.Configuration["Cloud:Urls"] ?? "http://127.0.0.1:5000");
+        builder.WebHost.UseUrls(builder.Configuration[$"{CloudOptions.Section}:{nameof(CloudOptions.Urls)}"] ?? new CloudOptions().Urls);
         builder.AddCloudServices();
         var app = builder.Build();
+
+        // Unhandled exceptions become a 500 ProblemDetails instead of an empty response.
+        app.UseExceptionHandler();
         app.MapCloudEndpoints();
         return app;
     }

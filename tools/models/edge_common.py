@@ -269,7 +269,7 @@ def _write_json(path, doc, compact_lists=False):
     if compact_lists:
         # put number lists (pixels, logits, indices) on one line to keep files readable/small
         import re
-        text = re.sub(r"\[\s+([-0-9.eE,\s]+?)\s+\]",
+        text = re.sub(r'\[\s+([-0-9.eE,\s"]+?)\s+\]',
                       lambda m: "[" + ", ".join(s.strip() for s in m.group(1).split(",")) + "]",
                       text)
     with open(path, "w", encoding="utf-8", newline="\n") as f:

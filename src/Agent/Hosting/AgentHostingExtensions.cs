@@ -32,6 +32,7 @@ public static class AgentHostingExtensions
         builder.AddInference();
         builder.AddRouting();
         builder.AddCloudClient();
+        builder.AddAgentApi();
         builder.AddConfigSync();
         return builder;
     }

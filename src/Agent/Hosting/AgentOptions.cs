@@ -18,4 +18,23 @@ public sealed class AgentOptions
     /// <summary>Local API address. Loopback by default: the device's API is not for the network.</summary>
     [Required]
     public string Urls { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>
+    /// Where the agent keeps state that must survive a reboot (applied config, ...). Null uses
+    /// <c>$STATE_DIRECTORY</c> when systemd sets it (<c>StateDirectory=</c> in the unit), else <c>state</c>
+    /// under the content root. Relative paths are relative to the content root.
+    /// </summary>
+    public string? StateDirectory { get; set; }
+
+    public string ResolveStateDirectory(string contentRoot)
+    {
+        var configured = StateDirectory;
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            // systemd passes a colon-separated list when the unit names several directories; the first is ours.
+            configured = Environment.GetEnvironmentVariable("STATE_DIRECTORY")?.Split(':', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        }
+
+        return Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? "state" : configured, contentRoot);
+    }
 }

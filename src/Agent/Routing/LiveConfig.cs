@@ -9,10 +9,14 @@ using Edge.Shared.Config;
 internal sealed class LiveConfig
 {
     private RoutingSettings _current;
+    private long _applied;
 
     public LiveConfig(RoutingSettings initial) => _current = initial;
 
     public RoutingSettings Current => Volatile.Read(ref _current);
+
+    /// <summary>Snapshots applied since start (the initial one not counted).</summary>
+    public long AppliedCount => Interlocked.Read(ref _applied);
 
     /// <summary>Raised after a new snapshot is in force (for metrics and reporting, never on the hot path).</summary>
     public event Action<RoutingSettings>? Changed;
@@ -21,6 +25,7 @@ internal sealed class LiveConfig
     {
         ArgumentNullException.ThrowIfNull(settings);
         Volatile.Write(ref _current, settings);
+        Interlocked.Increment(ref _applied);
         Changed?.Invoke(settings);
     }
 }

@@ -1,0 +1,38 @@
+namespace Edge.Agent.Api;
+
+using Edge.Agent.CloudClient;
+using Edge.Agent.Inference;
+using Edge.Agent.Observability;
+using Edge.Agent.Routing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+internal static class HealthAndMetricsApi
+{
+    public const string PrometheusContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+    public static IEndpointRouteBuilder MapHealthAndMetrics(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+
+        // The model loads before the server listens, so answering at all means it is loaded.
+        endpoints.MapGet("/healthz", (IModelInfo model, LiveConfig live) => Results.Json(
+            new HealthResponse("ok", model.ModelName, model.ModelVersion, model.ExecutionProvider, live.Current.Threshold),
+            AgentJsonContext.Default.HealthResponse));
+
+        endpoints.MapGet("/metrics", (PrometheusWriter writer) => Results.Text(writer.Write(), PrometheusContentType));
+
+        endpoints.MapGet("/v1/status", (IModelInfo model, LiveConfig live, CloudCircuit circuit, CloudThrottle throttle, IOptions<CloudOptions> cloud) =>
+        {
+            var s = live.Current;
+            return Results.Json(
+                new StatusResponse(
+                    s.Threshold, s.ThresholdSource, s.AuditSampleRate, s.ScoreFunction, model.ModelName, model.ModelVersion, model.ExecutionProvider,
+                    new CloudStatus(cloud.Value.BaseUrl, circuit.State.ToString(), throttle.Until)),
+                AgentJsonContext.Default.StatusResponse);
+        });
+        return endpoints;
+    }
+}

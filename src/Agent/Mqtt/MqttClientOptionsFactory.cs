@@ -1,0 +1,34 @@
+namespace Edge.Agent.Mqtt;
+
+using MQTTnet;
+using MQTTnet.Formatter;
+
+internal static class MqttClientOptionsFactory
+{
+    /// <summary>
+    /// MQTT 5 with a persistent session: clean start off and a session expiry, so QoS 1 messages sent
+    /// while the device is offline wait for it at the broker.
+    /// </summary>
+    public static MqttClientOptions Create(MqttOptions options, string clientId)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithTcpServer(options.Host, options.Port)
+            .WithClientId(clientId)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval((uint)options.SessionExpiry.TotalSeconds)
+            .WithKeepAlivePeriod(options.KeepAlive)
+            .WithTimeout(options.ConnectTimeout);
+        if (!string.IsNullOrEmpty(options.Username))
+        {
+            builder.WithCredentials(options.Username, options.Password);
+        }
+
+        if (options.UseTls)
+        {
+            builder.WithTlsOptions(tls => tls.UseTls());
+        }
+
+        return builder.Build();
+    }
+}

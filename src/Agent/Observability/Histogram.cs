@@ -1,0 +1,44 @@
+namespace Edge.Agent.Observability;
+
+/// <summary>
+/// Fixed-bucket histogram of seconds, lock-free. Each observation lands in exactly one bucket; the writer
+/// turns them into Prometheus' cumulative <c>le</c> buckets. The sum is kept in integer microseconds so it
+/// can be added atomically.
+/// </summary>
+internal sealed class Histogram
+{
+    /// <summary>0.5 ms … 5 s: local inference is sub-millisecond, a cloud round trip tens of ms, the deadline about 1 s.</summary>
+    public static readonly double[] LatencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+    private readonly double[] _bounds;
+    private readonly long[] _counts;
+    private long _sumMicros;
+
+    public Histogram(double[] upperBounds)
+    {
+        ArgumentNullException.ThrowIfNull(upperBounds);
+        _bounds = [.. upperBounds];
+        _counts = new long[upperBounds.Length + 1];
+    }
+
+    public IReadOnlyList<double> UpperBounds => _bounds;
+
+    public double Sum => Interlocked.Read(ref _sumMicros) / 1e6;
+
+    public void Observe(double seconds)
+    {
+        if (!(seconds >= 0))
+        {
+            return;
+        }
+
+        var bucket = Array.BinarySearch(_bounds, seconds);
+        Interlocked.Increment(ref _counts[bucket >= 0 ? bucket : ~bucket]);
+        Interlocked.Add(ref _sumMicros, (long)(seconds * 1e6));
+    }
+
+    /// <summary>Observations in bucket <paramref name="index"/> alone; the last index is the +Inf overflow.</summary>
+    public long BucketCount(int index) => Interlocked.Read(ref _counts[index]);
+
+    public int BucketSlots => _counts.Length;
+}

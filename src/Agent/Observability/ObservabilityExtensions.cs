@@ -1,0 +1,12 @@
+namespace Edge.Agent.Observability;
+
+internal static class ObservabilityExtensions
+{
+    public static IHostApplicationBuilder AddAgentObservability(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<AgentMetrics>();
+        builder.Services.AddSingleton<PrometheusWriter>();
+        return builder;
+    }
+}

@@ -1,0 +1,150 @@
+namespace Edge.Agent.Observability;
+
+using System.Globalization;
+using System.Text;
+using Edge.Agent.CloudClient;
+using Edge.Agent.Inference;
+using Edge.Agent.Routing;
+using Edge.Shared.Inference;
+using Polly.CircuitBreaker;
+
+/// <summary>Renders <see cref="AgentMetrics"/> and the live state in the Prometheus text format 0.0.4.</summary>
+internal sealed class PrometheusWriter
+{
+    private readonly AgentMetrics _metrics;
+    private readonly LiveConfig _live;
+    private readonly IModelInfo _model;
+    private readonly CloudCircuit _circuit;
+    private readonly CloudThrottle _throttle;
+    private readonly AuditSampler _audit;
+
+    public PrometheusWriter(AgentMetrics metrics, LiveConfig live, IModelInfo model, CloudCircuit circuit, CloudThrottle throttle, AuditSampler audit)
+    {
+        _metrics = metrics;
+        _live = live;
+        _model = model;
+        _circuit = circuit;
+        _throttle = throttle;
+        _audit = audit;
+    }
+
+    public string Write()
+    {
+        var w = new StringBuilder(4096);
+        Family(w, "edge_agent_requests_total", "counter", "Answered inference requests by the path that answered.");
+        foreach (var d in AgentMetrics.Decisions)
+        {
+            Sample(w, "edge_agent_requests_total", _metrics.Requests(d).Value, ("decision", Label(d)));
+        }
+
+        Family(w, "edge_agent_request_errors_total", "counter", "Requests refused with a 4xx, by reason.");
+        foreach (var (reason, counter) in _metrics.Errors.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            Sample(w, "edge_agent_request_errors_total", counter.Value, ("reason", reason));
+        }
+
+        Family(w, "edge_agent_request_duration_seconds", "histogram", "Time inside the agent from parsed request to answer.");
+        foreach (var d in AgentMetrics.Decisions)
+        {
+            HistogramSamples(w, "edge_agent_request_duration_seconds", _metrics.Latency(d), Label(d));
+        }
+
+        Family(w, "edge_agent_degraded_total", "counter", "LocalDegraded answers by why the cloud was not used.");
+        foreach (var (reason, counter) in _metrics.Degraded.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            Sample(w, "edge_agent_degraded_total", counter.Value, ("reason", reason));
+        }
+
+        var settings = _live.Current;
+        Family(w, "edge_agent_threshold", "gauge", "Routing threshold in force (score >= threshold answers locally).");
+        Sample(w, "edge_agent_threshold", settings.Threshold);
+        Family(w, "edge_agent_threshold_source", "gauge", "Which scope set the threshold in force (1 for the active one).");
+        Sample(w, "edge_agent_threshold_source", 1, ("source", settings.ThresholdSource?.ToString().ToLowerInvariant() ?? "default"));
+        Family(w, "edge_agent_audit_sample_rate", "gauge", "Share of Local answers audited by the cloud.");
+        Sample(w, "edge_agent_audit_sample_rate", settings.AuditSampleRate);
+        Family(w, "edge_agent_config_changes_total", "counter", "Routing settings applied live since start.");
+        Sample(w, "edge_agent_config_changes_total", _live.AppliedCount);
+
+        Family(w, "edge_agent_model_info", "gauge", "The model being served.");
+        Sample(w, "edge_agent_model_info", 1, ("name", _model.ModelName), ("version", _model.ModelVersion));
+        Family(w, "edge_agent_execution_provider_info", "gauge", "The ONNX Runtime execution provider serving the model.");
+        Sample(w, "edge_agent_execution_provider_info", 1, ("provider", _model.ExecutionProvider));
+
+        var state = _circuit.State;
+        Family(w, "edge_agent_cloud_circuit_state", "gauge", "Cloud circuit breaker state (1 for the current one).");
+        foreach (var s in new[] { CircuitState.Closed, CircuitState.Open, CircuitState.HalfOpen, CircuitState.Isolated })
+        {
+            Sample(w, "edge_agent_cloud_circuit_state", s == state ? 1 : 0, ("state", s.ToString().ToLowerInvariant()));
+        }
+
+        Family(w, "edge_agent_cloud_throttled", "gauge", "1 while the cloud's Retry-After pause is in force.");
+        Sample(w, "edge_agent_cloud_throttled", _throttle.IsThrottled ? 1 : 0);
+
+        Family(w, "edge_agent_audit_samples_total", "counter", "Audit samples by outcome (dropped = concurrency limit reached).");
+        Sample(w, "edge_agent_audit_samples_total", _metrics.AuditSent.Value, ("result", "sent"));
+        Sample(w, "edge_agent_audit_samples_total", _metrics.AuditDropped.Value, ("result", "dropped"));
+        Sample(w, "edge_agent_audit_samples_total", _metrics.AuditFailed.Value, ("result", "failed"));
+        Family(w, "edge_agent_audit_agreement_total", "counter", "Answered audits by whether the cloud agreed with the local label.");
+        Sample(w, "edge_agent_audit_agreement_total", _metrics.AuditAgreed.Value, ("result", "agree"));
+        Sample(w, "edge_agent_audit_agreement_total", _metrics.AuditDisagreed.Value, ("result", "disagree"));
+        Family(w, "edge_agent_audit_in_flight", "gauge", "Audit calls running now.");
+        Sample(w, "edge_agent_audit_in_flight", _audit.InFlight);
+        Family(w, "edge_agent_hard_examples_total", "counter", "LocalDegraded samples handed to the hard-example sink.");
+        Sample(w, "edge_agent_hard_examples_total", _metrics.HardExamples.Value);
+        return w.ToString();
+    }
+
+    private static string Label(Decision decision) => decision switch
+    {
+        Decision.Local => "local",
+        Decision.Cloud => "cloud",
+        _ => "local_degraded",
+    };
+
+    private static void HistogramSamples(StringBuilder w, string name, Histogram histogram, string decision)
+    {
+        long cumulative = 0;
+        for (var i = 0; i < histogram.UpperBounds.Count; i++)
+        {
+            cumulative += histogram.BucketCount(i);
+            Sample(w, name + "_bucket", cumulative, ("decision", decision), ("le", Number(histogram.UpperBounds[i])));
+        }
+
+        cumulative += histogram.BucketCount(histogram.BucketSlots - 1);
+        Sample(w, name + "_bucket", cumulative, ("decision", decision), ("le", "+Inf"));
+        Sample(w, name + "_sum", histogram.Sum, ("decision", decision));
+        Sample(w, name + "_count", cumulative, ("decision", decision));
+    }
+
+    private static void Family(StringBuilder w, string name, string type, string help) =>
+        w.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n')
+         .Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+
+    private static void Sample(StringBuilder w, string name, double value, params (string Name, string Value)[] labels)
+    {
+        w.Append(name);
+        if (labels.Length > 0)
+        {
+            w.Append('{');
+            for (var i = 0; i < labels.Length; i++)
+            {
+                w.Append(i == 0 ? string.Empty : ",").Append(labels[i].Name).Append("=\"").Append(Escape(labels[i].Value)).Append('"');
+            }
+
+            w.Append('}');
+        }
+
+        w.Append(' ').Append(Number(value)).Append('\n');
+    }
+
+    private static string Number(double value) => value switch
+    {
+        double.PositiveInfinity => "+Inf",
+        double.NegativeInfinity => "-Inf",
+        _ when double.IsNaN(value) => "NaN",
+        _ => value.ToString("R", CultureInfo.InvariantCulture),
+    };
+
+    private static string Escape(string value) =>
+        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+}

@@ -1,0 +1,69 @@
+namespace Edge.Cloud.Devices;
+
+using System.Text.Json;
+using Edge.Cloud.Mqtt;
+using Edge.Cloud.Observability;
+using Edge.Shared.Config;
+using Edge.Shared.Mqtt;
+using Edge.Shared.Serialization;
+using MQTTnet;
+
+/// <summary>Stores every device's retained <c>config/reported</c> message; bad ones are logged and dropped.</summary>
+internal sealed partial class ReportedConfigHandler(ReportedConfigStore store, CloudMetrics metrics, ILogger<ReportedConfigHandler> logger) : IMqttMessageHandler
+{
+    private const int MaxPayloadBytes = 64 * 1024;
+
+    public string TopicFilter => Topics.AllReported;
+
+    public async Task HandleAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
+    {
+        var payload = message.Payload;
+        if (payload.IsEmpty)
+        {
+            // An empty retained message only clears the broker's copy; there is nothing to record.
+            return;
+        }
+
+        var deviceId = Topics.DeviceIdOf(message.Topic);
+        if (deviceId is null || ConfigRules.ValidateName(deviceId, "device id") is not null)
+        {
+            LogRejected(logger, message.Topic, "invalid device id in topic");
+            return;
+        }
+
+        if (payload.Length > MaxPayloadBytes)
+        {
+            LogRejected(logger, message.Topic, $"payload of {payload.Length} bytes exceeds {MaxPayloadBytes}");
+            return;
+        }
+
+        ReportedConfig? config;
+        try
+        {
+            var reader = new Utf8JsonReader(payload);
+            config = JsonSerializer.Deserialize(ref reader, EdgeJsonContext.Default.ReportedConfig);
+        }
+        catch (JsonException ex)
+        {
+            LogRejected(logger, message.Topic, $"malformed JSON: {ex.Message}");
+            return;
+        }
+
+        // A device may only speak for itself: the id in the body must be the one in the topic.
+        if (config is null || !string.Equals(config.DeviceId, deviceId, StringComparison.Ordinal))
+        {
+            LogRejected(logger, message.Topic, $"body deviceId '{config?.DeviceId}' does not match the topic");
+            return;
+        }
+
+        await store.RecordAsync(config, cancellationToken);
+        metrics.DeviceReported();
+        LogReported(logger, deviceId, config.Threshold, config.ThresholdSource, config.DeviceVersion ?? config.GroupVersion ?? config.FleetVersion);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Device {DeviceId} reports threshold {Threshold} from {Source} (version {Version})")]
+    private static partial void LogReported(ILogger logger, string deviceId, double threshold, ConfigScope? source, long? version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped reported config on {Topic}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string topic, string reason);
+}

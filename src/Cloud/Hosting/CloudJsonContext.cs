@@ -1,0 +1,16 @@
+namespace Edge.Cloud.Hosting;
+
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Edge.Cloud.Observability;
+using Edge.Cloud.Thresholds;
+
+/// <summary>Source-generated JSON for the cloud's own answers; same conventions as <c>EdgeJsonContext</c>.</summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    UseStringEnumConverter = true,
+    NumberHandling = JsonNumberHandling.Strict,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(AuditEntry[]))]
+[JsonSerializable(typeof(HealthReport))]
+internal sealed partial class CloudJsonContext : JsonSerializerContext;

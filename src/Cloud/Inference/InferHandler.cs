@@ -1,0 +1,122 @@
+namespace Edge.Cloud.Inference;
+
+using System.Globalization;
+using Edge.Cloud.Admission;
+using Edge.Cloud.Hosting;
+using Edge.Cloud.Observability;
+using Edge.Inference;
+using Edge.Shared.Config;
+using Edge.Shared.Inference;
+using Edge.Shared.Serialization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+/// <summary>
+/// <c>POST /v1/infer</c>: the cloud model's answer for a tensor (JSON, raw units) or a PNG/JPEG image.
+/// Cheap refusals come first (415, 413 by Content-Length, 503 without a model), then admission control (429 with
+/// Retry-After), then the body is read under its limit (413), preprocessed (400) and run.
+/// </summary>
+internal sealed partial class InferHandler(
+    CloudModel model,
+    AdmissionGate gate,
+    CloudMetrics metrics,
+    IOptions<CloudInferenceOptions> options,
+    IOptions<AdmissionOptions> admission,
+    TimeProvider time,
+    ILogger<InferHandler> logger)
+{
+    private const string Accepted = "application/json (a TensorPayload in raw units), image/png or image/jpeg";
+
+    private readonly int _maxBodyBytes = options.Value.MaxBodyBytes;
+    private readonly string _retryAfter = admission.Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var started = time.GetTimestamp();
+        var result = await AnswerAsync(context, started);
+        await result.ExecuteAsync(context);
+        metrics.InferCompleted(context.Response.StatusCode, time.GetElapsedTime(started));
+    }
+
+    private async Task<IResult> AnswerAsync(HttpContext context, long started)
+    {
+        var request = context.Request;
+        var ct = context.RequestAborted;
+        var isJson = ContentTypes.IsJson(request.ContentType);
+        if (!isJson && !ContentTypes.IsImage(request.ContentType))
+        {
+            return Problems.UnsupportedMediaType(request.ContentType, Accepted);
+        }
+
+        if (request.ContentLength > _maxBodyBytes)
+        {
+            return Problems.TooLarge(_maxBodyBytes);
+        }
+
+        if (model.Model is not { } onnx)
+        {
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Model unavailable", $"the cloud model is not loaded: {model.LoadError}");
+        }
+
+        try
+        {
+            using var lease = await gate.EnterAsync(ct);
+            if (!lease.Admitted)
+            {
+                context.Response.Headers.RetryAfter = _retryAfter;
+                return Problems.Create(
+                    StatusCodes.Status429TooManyRequests,
+                    "Cloud at capacity",
+                    $"{gate.Running} inferences are running and {gate.Queued} waiting (limits {gate.MaxConcurrency} and {gate.MaxQueue}); retry after {_retryAfter} s");
+            }
+
+            using var body = await RequestBody.ReadAsync(request, _maxBodyBytes, ct);
+            if (body.TooLarge)
+            {
+                return Problems.TooLarge(_maxBodyBytes);
+            }
+
+            using var slot = await onnx.RentAsync(ct);
+            try
+            {
+                if (isJson)
+                {
+                    TensorJson.Preprocess(body.Span, onnx.Preprocessor, slot.Input);
+                }
+                else
+                {
+                    onnx.Preprocessor.FromImage(body.Memory, slot.Input);
+                }
+            }
+            catch (InvalidInputException ex)
+            {
+                return Problems.BadRequest(ex.Message);
+            }
+
+            slot.Run();
+            var score = slot.Score(ScoreFunction.MaxProbability);
+            var answer = new CloudAnswer
+            {
+                Label = onnx.Label(score.ClassIndex),
+                ClassIndex = score.ClassIndex,
+                Score = score.Probability,
+                Model = model.Id!,
+                LatencyMs = time.GetElapsedTime(started).TotalMilliseconds,
+            };
+            return TypedResults.Json(answer, EdgeJsonContext.Default.CloudAnswer);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The caller went away; nobody reads this answer, the status only feeds the metrics.
+            return TypedResults.StatusCode(499);
+        }
+        catch (Exception ex)
+        {
+            LogFailed(logger, ex);
+            return Problems.Create(StatusCodes.Status500InternalServerError, "Inference failed", "the cloud model failed on this input; see the cloud's log");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Inference failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,24 @@
+namespace Edge.Cloud.Mqtt;
+
+using MQTTnet;
+
+internal static partial class CloudMqttLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connected to MQTT broker {Endpoint} as {ClientId}")]
+    public static partial void Connected(ILogger logger, string endpoint, string clientId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Disconnected from MQTT broker {Endpoint} ({Reason})")]
+    public static partial void Disconnected(ILogger logger, Exception? exception, string endpoint, MqttClientDisconnectReason reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT connection to {Endpoint} failed; retrying in about {DelayMs} ms")]
+    public static partial void ConnectFailed(ILogger logger, Exception exception, string endpoint, int delayMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT broker {Endpoint} unreachable ({Error}); retrying in about {DelayMs} ms")]
+    public static partial void Unreachable(ILogger logger, string endpoint, string error, int delayMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "MQTT handler failed on {Topic}")]
+    public static partial void HandlerFailed(ILogger logger, Exception exception, string topic);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "MQTT disconnect did not complete cleanly")]
+    public static partial void DisconnectFailed(ILogger logger, Exception exception);
+}

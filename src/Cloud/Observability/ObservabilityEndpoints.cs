@@ -1,0 +1,52 @@
+namespace Edge.Cloud.Observability;
+
+using System.Text;
+using Edge.Cloud.Admission;
+using Edge.Cloud.Hosting;
+using Edge.Cloud.Inference;
+using Edge.Cloud.Mqtt;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+internal static class ObservabilityEndpoints
+{
+    public static IHostApplicationBuilder AddCloudObservability(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<CloudMetrics>();
+        return builder;
+    }
+
+    /// <summary>
+    /// <c>/healthz</c> answers 503 only without a model (the cloud cannot do its main job); MQTT being down is
+    /// reported as degraded with 200, because restarting the cloud would not bring an external broker back.
+    /// </summary>
+    public static IEndpointRouteBuilder MapHealthAndMetrics(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/healthz", (CloudModel model, CloudMqttClient mqtt, AdmissionGate gate) =>
+        {
+            var report = new HealthReport
+            {
+                Status = model.Model is not null && mqtt.IsConnected ? "ok" : "degraded",
+                Model = model.Id,
+                ModelError = model.LoadError,
+                MqttConnected = mqtt.IsConnected,
+                MqttEndpoint = mqtt.Endpoint,
+                InferRunning = gate.Running,
+                InferQueued = gate.Queued,
+            };
+            return TypedResults.Json(
+                report,
+                CloudJsonContext.Default.HealthReport,
+                statusCode: model.Model is null ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
+        });
+
+        endpoints.MapGet("/metrics", (CloudMetrics metrics, AdmissionGate gate, CloudMqttClient mqtt) =>
+        {
+            var text = new StringBuilder(4096);
+            metrics.WriteTo(text, gate.Running, gate.Queued, mqtt.IsConnected);
+            return TypedResults.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
+        });
+        return endpoints;
+    }
+}

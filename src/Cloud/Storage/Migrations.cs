@@ -1,0 +1,51 @@
+namespace Edge.Cloud.Storage;
+
+/// <summary>
+/// The schema, one entry per version. Append only: a deployed database has run every entry up to its
+/// <c>schema_version</c>, so editing an old entry would never reach it.
+/// </summary>
+internal static class Migrations
+{
+    public static readonly string[] All =
+    [
+        // 1: thresholds per scope, the global version sequence, the audit log, reported device state.
+        """
+        CREATE TABLE scope_settings (
+            scope             TEXT    NOT NULL CHECK (scope IN ('fleet', 'group', 'device')),
+            target            TEXT    NOT NULL,
+            version           INTEGER NOT NULL,
+            threshold         REAL,
+            audit_sample_rate REAL,
+            score_function    TEXT,
+            updated_at        TEXT    NOT NULL,
+            updated_by        TEXT    NOT NULL,
+            PRIMARY KEY (scope, target)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE config_version (
+            id    INTEGER PRIMARY KEY CHECK (id = 1),
+            value INTEGER NOT NULL
+        );
+        INSERT INTO config_version (id, value) VALUES (1, 0);
+
+        CREATE TABLE config_audit (
+            id        INTEGER PRIMARY KEY AUTOINCREMENT,
+            at        TEXT    NOT NULL,
+            by        TEXT    NOT NULL,
+            scope     TEXT    NOT NULL,
+            target    TEXT    NOT NULL,
+            version   INTEGER NOT NULL,
+            from_json TEXT,
+            to_json   TEXT,
+            reason    TEXT    NOT NULL
+        );
+
+        CREATE TABLE device_reported (
+            device_id   TEXT NOT NULL PRIMARY KEY,
+            group_name  TEXT,
+            json        TEXT NOT NULL,
+            received_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
+    ];
+}

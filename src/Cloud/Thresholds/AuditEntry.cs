@@ -1,0 +1,28 @@
+namespace Edge.Cloud.Thresholds;
+
+using Edge.Shared.Config;
+
+/// <summary>One change to a scope's setting, as <c>GET /v1/thresholds/audit</c> returns it.</summary>
+public sealed class AuditEntry
+{
+    public long Id { get; init; }
+
+    public DateTimeOffset At { get; init; }
+
+    public required string By { get; init; }
+
+    public ConfigScope Scope { get; init; }
+
+    public string? Target { get; init; }
+
+    /// <summary>The global config version the change took.</summary>
+    public long Version { get; init; }
+
+    /// <summary>The setting before the change; null when the scope had none.</summary>
+    public ScopeSetting? From { get; init; }
+
+    /// <summary>The setting after the change; null when the change cleared the scope.</summary>
+    public ScopeSetting? To { get; init; }
+
+    public required string Reason { get; init; }
+}

@@ -1,0 +1,126 @@
+namespace Edge.Cloud.Thresholds;
+
+using Edge.Cloud.Hosting;
+using Edge.Shared.Config;
+using Edge.Shared.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+/// <summary>
+/// <c>/v1/thresholds</c>: read and change the threshold settings per fleet, group and device.
+/// A PUT replaces the scope's setting with exactly the fields in the body (see <see cref="ThresholdService.SetAsync"/>);
+/// a DELETE clears the scope so devices fall back to the less specific ones.
+/// </summary>
+internal static class ThresholdEndpoints
+{
+    private const long MaxBodyBytes = 64 * 1024;
+
+    /// <summary>Header on PUT/DELETE answers: false when the broker was unreachable and publishing is deferred.</summary>
+    public const string PublishedHeader = "Edge-Config-Published";
+
+    private static readonly Dictionary<string, string> FieldHints = new(StringComparer.Ordinal)
+    {
+        ["$.threshold"] = $"a number within [{ConfigRules.MinThreshold}, {ConfigRules.MaxThreshold}] (not a string)",
+        ["$.auditSampleRate"] = "a number within [0, 1] (not a string)",
+        ["$.scoreFunction"] = $"one of {string.Join(", ", Enum.GetNames<ScoreFunction>())}",
+        ["$.by"] = "a string",
+    };
+
+    public static IEndpointRouteBuilder MapThresholdEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var thresholds = endpoints.MapGroup("/v1/thresholds");
+        thresholds.MapGet(string.Empty, GetAllAsync);
+        thresholds.MapGet("/audit", GetAuditAsync);
+
+        thresholds.MapGet("/fleet", (ThresholdRepository repository, CancellationToken ct) => GetAsync(repository, ConfigScope.Fleet, null, ct));
+        thresholds.MapPut("/fleet", (HttpContext context, ThresholdService service) => PutAsync(context, service, ConfigScope.Fleet, null));
+
+        thresholds.MapGet("/groups/{group}", (string group, ThresholdRepository repository, CancellationToken ct) => GetAsync(repository, ConfigScope.Group, group, ct));
+        thresholds.MapPut("/groups/{group}", (string group, HttpContext context, ThresholdService service) => PutAsync(context, service, ConfigScope.Group, group));
+        thresholds.MapDelete("/groups/{group}", (string group, HttpContext context, ThresholdService service) => DeleteAsync(context, service, ConfigScope.Group, group));
+
+        thresholds.MapGet("/devices/{deviceId}", (string deviceId, ThresholdRepository repository, CancellationToken ct) => GetAsync(repository, ConfigScope.Device, deviceId, ct));
+        thresholds.MapPut("/devices/{deviceId}", (string deviceId, HttpContext context, ThresholdService service) => PutAsync(context, service, ConfigScope.Device, deviceId));
+        thresholds.MapDelete("/devices/{deviceId}", (string deviceId, HttpContext context, ThresholdService service) => DeleteAsync(context, service, ConfigScope.Device, deviceId));
+        return endpoints;
+    }
+
+    private static async Task<IResult> GetAllAsync(ThresholdRepository repository, CancellationToken ct)
+    {
+        var all = await repository.GetAllAsync(includeCleared: false, ct);
+        return TypedResults.Json([.. all], EdgeJsonContext.Default.ScopeSettingArray);
+    }
+
+    private static async Task<IResult> GetAuditAsync(AuditLog audit, int? limit, CancellationToken ct)
+    {
+        if (limit is < 1 or > 10_000)
+        {
+            return Problems.BadRequest("limit must be within [1, 10000]");
+        }
+
+        var entries = await audit.ReadAsync(limit ?? 100, ct);
+        return TypedResults.Json([.. entries], CloudJsonContext.Default.AuditEntryArray);
+    }
+
+    private static async Task<IResult> GetAsync(ThresholdRepository repository, ConfigScope scope, string? target, CancellationToken ct)
+    {
+        var error = ThresholdService.ValidateTarget(scope, target);
+        if (error is not null)
+        {
+            return Problems.BadRequest(error);
+        }
+
+        var setting = await repository.GetAsync(scope, target, ct);
+        return setting is null
+            ? Problems.NotFound(scope == ConfigScope.Fleet ? "no fleet setting is stored" : $"no setting is stored for {Describe(scope)} '{target}'")
+            : TypedResults.Json(setting, EdgeJsonContext.Default.ScopeSetting);
+    }
+
+    private static async Task<IResult> PutAsync(HttpContext context, ThresholdService service, ConfigScope scope, string? target)
+    {
+        var ct = context.RequestAborted;
+        var targetError = ThresholdService.ValidateTarget(scope, target);
+        if (targetError is not null)
+        {
+            return Problems.BadRequest(targetError);
+        }
+
+        var (update, bodyError) = await JsonBody.ReadAsync(context.Request, EdgeJsonContext.Default.ThresholdUpdate, MaxBodyBytes, FieldHints, ct);
+        if (bodyError is not null)
+        {
+            return bodyError;
+        }
+
+        var error = ThresholdService.Validate(scope, target, update!);
+        if (error is not null)
+        {
+            return Problems.BadRequest(error);
+        }
+
+        var result = await service.SetAsync(scope, target, update!, "PUT " + context.Request.Path, ct);
+        context.Response.Headers[PublishedHeader] = result.Published ? "true" : "false";
+        return TypedResults.Json(result.Setting, EdgeJsonContext.Default.ScopeSetting);
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpContext context, ThresholdService service, ConfigScope scope, string target)
+    {
+        var error = ThresholdService.ValidateTarget(scope, target);
+        if (error is not null)
+        {
+            return Problems.BadRequest(error);
+        }
+
+        var by = context.Request.Query["by"].ToString() is { Length: > 0 and <= 128 } who ? who : ThresholdService.DefaultBy;
+        var result = await service.ClearAsync(scope, target, by, "DELETE " + context.Request.Path, context.RequestAborted);
+        if (result is null)
+        {
+            return Problems.NotFound($"no setting is stored for {Describe(scope)} '{target}'");
+        }
+
+        context.Response.Headers[PublishedHeader] = result.Published ? "true" : "false";
+        return TypedResults.Json(result.Setting, EdgeJsonContext.Default.ScopeSetting);
+    }
+
+    private static string Describe(ConfigScope scope) => scope == ConfigScope.Group ? "group" : "device";
+}

@@ -1,0 +1,121 @@
+namespace Edge.Cloud.Thresholds;
+
+using Edge.Cloud.Observability;
+using Edge.Shared.Config;
+
+/// <summary>
+/// Changes thresholds at a scope: validates, stores under the next global version with an audit entry, then
+/// publishes the retained desired config. The HTTP API and any in-process caller (a load controller, the demo)
+/// go through here, so every change is validated, audited and published the same way.
+/// </summary>
+internal sealed partial class ThresholdService(
+    ThresholdRepository repository,
+    DesiredConfigPublisher publisher,
+    CloudMetrics metrics,
+    TimeProvider time,
+    ILogger<ThresholdService> logger)
+{
+    public const string DefaultBy = "api";
+
+    private const int MaxByLength = 128;
+
+    /// <summary>Returns null when the change may be stored, otherwise a message an operator can act on.</summary>
+    public static string? Validate(ConfigScope scope, string? target, ThresholdUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        var targetError = ValidateTarget(scope, target);
+        if (targetError is not null)
+        {
+            return targetError;
+        }
+
+        if (update.Threshold is null && update.AuditSampleRate is null && update.ScoreFunction is null)
+        {
+            return "set at least one of threshold, auditSampleRate or scoreFunction (use DELETE to clear the scope)";
+        }
+
+        if (update.ScoreFunction is { } f && !Enum.IsDefined(f))
+        {
+            return $"unknown scoreFunction {(int)f}; use one of {string.Join(", ", Enum.GetNames<ScoreFunction>())}";
+        }
+
+        if (update.By is { } by && (by.Length > MaxByLength || by.Any(char.IsControl)))
+        {
+            return $"by must be at most {MaxByLength} printable characters";
+        }
+
+        return ConfigRules.ValidateThreshold(update.Threshold) ?? ConfigRules.ValidateAuditSampleRate(update.AuditSampleRate);
+    }
+
+    public static string? ValidateTarget(ConfigScope scope, string? target) => scope switch
+    {
+        ConfigScope.Fleet => null,
+        ConfigScope.Group => ConfigRules.ValidateName(target, "group"),
+        ConfigScope.Device => ConfigRules.ValidateName(target, "device id"),
+        _ => $"unknown scope {(int)scope}",
+    };
+
+    /// <summary>
+    /// Replaces the setting at the scope with exactly the fields of <paramref name="update"/>: a field left null is
+    /// no longer set at this scope (devices take it from a less specific scope), it does not keep the stored value.
+    /// </summary>
+    /// <exception cref="ArgumentException">The update fails <see cref="Validate"/>.</exception>
+    public async Task<ThresholdResult> SetAsync(ConfigScope scope, string? target, ThresholdUpdate update, string reason, CancellationToken cancellationToken)
+    {
+        var error = Validate(scope, target, update);
+        if (error is not null)
+        {
+            throw new ArgumentException(error, nameof(update));
+        }
+
+        var by = string.IsNullOrWhiteSpace(update.By) ? DefaultBy : update.By;
+        var change = new SettingChange(scope, target, update.Threshold, update.AuditSampleRate, update.ScoreFunction, time.GetUtcNow(), by, reason);
+        var stored = await repository.WriteAsync(change, cancellationToken)
+            ?? throw new InvalidOperationException("a non-empty change always stores a setting");
+        metrics.ThresholdChanged();
+        LogChanged(logger, scope, target, stored.Version, by, reason);
+        var published = await PublishStoredAsync(stored);
+        return new ThresholdResult(stored, published);
+    }
+
+    /// <summary>
+    /// Clears the scope (devices fall back to less specific scopes) by publishing a new version with no fields.
+    /// Returns null when the scope had no setting.
+    /// </summary>
+    public async Task<ThresholdResult?> ClearAsync(ConfigScope scope, string? target, string by, string reason, CancellationToken cancellationToken)
+    {
+        var error = ValidateTarget(scope, target);
+        if (error is not null)
+        {
+            throw new ArgumentException(error, nameof(target));
+        }
+
+        var change = new SettingChange(scope, target, null, null, null, time.GetUtcNow(), by, reason);
+        var cleared = await repository.WriteAsync(change, cancellationToken);
+        if (cleared is null)
+        {
+            return null;
+        }
+
+        metrics.ThresholdChanged();
+        LogCleared(logger, scope, target, cleared.Version, by, reason);
+        var published = await PublishStoredAsync(cleared);
+        return new ThresholdResult(cleared, published);
+    }
+
+    /// <summary>
+    /// Once a change is committed it is published even if the caller has gone away: otherwise it would wait for
+    /// the next reconnection. The publish timeout bounds the wait.
+    /// </summary>
+    private Task<bool> PublishStoredAsync(ScopeSetting setting) => publisher.PublishAsync(setting, CancellationToken.None);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Threshold setting at {Scope} {Target} is now version {Version} (by {By}: {Reason})")]
+    private static partial void LogChanged(ILogger logger, ConfigScope scope, string? target, long version, string by, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Threshold setting at {Scope} {Target} cleared as version {Version} (by {By}: {Reason})")]
+    private static partial void LogCleared(ILogger logger, ConfigScope scope, string? target, long version, string by, string reason);
+}
+
+/// <param name="Setting">What is stored now (all fields null after a clear).</param>
+/// <param name="Published">False when the broker was unreachable; the setting goes out on the next connection.</param>
+internal sealed record ThresholdResult(ScopeSetting Setting, bool Published);

@@ -1,0 +1,118 @@
+namespace Edge.Demo;
+
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Edge.Agent;
+using Edge.Agent.Routing;
+using Edge.Cloud;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+/// <summary>
+/// A Cloud (embedded broker, SQLite, bundled cloud model) and one Agent, each a real host on its own
+/// loopback ports, wired exactly as their Program.cs wires them. Only the configuration differs.
+/// </summary>
+internal sealed class DemoStack : IAsyncDisposable
+{
+    public const string DeviceId = "demo-cam-01";
+    public const string Group = "line-1";
+
+    private readonly string _dataDir;
+
+    private DemoStack(WebApplication cloud, WebApplication agent, Uri cloudUrl, Uri agentUrl, string dataDir)
+    {
+        Cloud = cloud;
+        Agent = agent;
+        CloudUrl = cloudUrl;
+        AgentUrl = agentUrl;
+        _dataDir = dataDir;
+    }
+
+    public WebApplication Cloud { get; }
+
+    public WebApplication Agent { get; }
+
+    public Uri CloudUrl { get; }
+
+    public Uri AgentUrl { get; }
+
+    public bool CloudRunning { get; private set; } = true;
+
+    public LiveConfig AgentConfig => Agent.Services.GetRequiredService<LiveConfig>();
+
+    public static async Task<DemoStack> StartAsync(CancellationToken cancellationToken)
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "edge-demo-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dataDir);
+        var (cloudPort, brokerPort, agentPort) = (FreePort(), FreePort(), FreePort());
+        var cloudUrl = new Uri($"http://127.0.0.1:{cloudPort}");
+        var agentUrl = new Uri($"http://127.0.0.1:{agentPort}");
+        var quiet = new Dictionary<string, string?>
+        {
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Serilog:MinimumLevel:Override:Microsoft"] = "Error",
+            ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore"] = "Error",
+            ["Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime"] = "Error",
+            ["Serilog:MinimumLevel:Override:Polly"] = "Fatal",
+            ["Serilog:MinimumLevel:Override:System.Net.Http"] = "Error",
+            ["Serilog:MinimumLevel:Override:Edge"] = "Error",
+        };
+
+        var cloud = CloudApplication.Create([], new Dictionary<string, string?>(quiet)
+        {
+            ["Cloud:Urls"] = cloudUrl.ToString().TrimEnd('/'),
+            ["Storage:ConnectionString"] = $"Data Source={Path.Combine(dataDir, "cloud.db")}",
+            ["Mqtt:Embedded"] = "true",
+            ["Mqtt:EmbeddedPort"] = brokerPort.ToString(CultureInfo.InvariantCulture),
+        });
+        await cloud.StartAsync(cancellationToken);
+
+        var agent = AgentApplication.Create([], new Dictionary<string, string?>(quiet)
+        {
+            ["Agent:Urls"] = agentUrl.ToString().TrimEnd('/'),
+            ["Agent:DeviceId"] = DeviceId,
+            ["Agent:Group"] = Group,
+            ["Agent:StateDirectory"] = Path.Combine(dataDir, "agent-state"),
+            ["Cloud:BaseUrl"] = cloudUrl.ToString(),
+            ["Mqtt:Host"] = "127.0.0.1",
+            ["Mqtt:Port"] = brokerPort.ToString(CultureInfo.InvariantCulture),
+        });
+        await agent.StartAsync(cancellationToken);
+        return new DemoStack(cloud, agent, cloudUrl, agentUrl, dataDir);
+    }
+
+    public async Task StopCloudAsync(CancellationToken cancellationToken)
+    {
+        await Cloud.StopAsync(cancellationToken);
+        CloudRunning = false;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await Agent.StopAsync(timeout.Token);
+        await Agent.DisposeAsync();
+        if (CloudRunning)
+        {
+            await Cloud.StopAsync(timeout.Token);
+        }
+
+        await Cloud.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp folder left behind is harmless; never fail the demo on cleanup.
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

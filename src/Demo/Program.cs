@@ -1,0 +1,3 @@
+using Edge.Demo;
+
+return await DemoRunner.RunAsync(args);

@@ -1,0 +1,67 @@
+namespace Edge.Inference;
+
+using System.Globalization;
+using System.Runtime.InteropServices;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Memory;
+using SixLabors.ImageSharp.PixelFormats;
+
+/// <summary>
+/// Decodes PNG and JPEG only. The header is read first and images over the pixel limit are refused before
+/// any pixel memory is allocated (a 100-byte PNG can claim 60k × 60k). Both formats decode one frame.
+/// </summary>
+internal sealed class ImageDecoder
+{
+    /// <summary>16 megapixels: more than any camera frame the models need, far below a decompression bomb.</summary>
+    public const long DefaultMaxPixels = 16L * 1024 * 1024;
+
+    private readonly Configuration _configuration;
+    private readonly long _maxPixels;
+    private readonly bool _rgb;
+
+    public ImageDecoder(long maxPixels, bool rgb)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPixels, 1);
+        _maxPixels = maxPixels;
+        _rgb = rgb;
+        _configuration = new Configuration(new PngConfigurationModule(), new JpegConfigurationModule())
+        {
+            PreferContiguousImageBuffers = true,
+        };
+    }
+
+    public DecodedImage Decode(ReadOnlyMemory<byte> encoded)
+    {
+        if (encoded.IsEmpty)
+        {
+            throw new InvalidInputException("the image is empty");
+        }
+
+        var segment = MemoryMarshal.TryGetArray(encoded, out var array) ? array : new ArraySegment<byte>(encoded.ToArray());
+        try
+        {
+            using (var header = new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false))
+            {
+                var info = Image.Identify(_configuration, header, out _)
+                    ?? throw new InvalidInputException("the body is not a PNG or JPEG image");
+                var pixels = (long)info.Width * info.Height;
+                if (info.Width < 1 || info.Height < 1 || pixels > _maxPixels)
+                {
+                    throw new InvalidInputException(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"image is {info.Width}×{info.Height} ({pixels} pixels); the limit is {_maxPixels} pixels"));
+                }
+            }
+
+            return _rgb
+                ? new DecodedImage(Image.Load<Rgb24>(_configuration, encoded.Span))
+                : new DecodedImage(Image.Load<L8>(_configuration, encoded.Span));
+        }
+        catch (Exception e) when (e is ImageFormatException or InvalidMemoryOperationException or NotSupportedException or ArgumentException)
+        {
+            throw new InvalidInputException($"the image cannot be decoded: {e.Message}", e);
+        }
+    }
+}

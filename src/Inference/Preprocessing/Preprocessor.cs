@@ -1,0 +1,196 @@
+namespace Edge.Inference;
+
+using System.Buffers;
+using System.Globalization;
+using Edge.Shared.Inference;
+using Edge.Shared.Models;
+
+/// <summary>
+/// Turns a caller's tensor (raw units) or encoded image into the model's normalised input, written straight
+/// into a caller-provided span (an inference slot's input buffer). Scratch memory comes from the array pool.
+/// </summary>
+internal sealed class Preprocessor
+{
+    private readonly Preprocess _preprocess;
+    private readonly ImageDecoder _images;
+
+    public Preprocessor(ModelInput input, long maxImagePixels = ImageDecoder.DefaultMaxPixels)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        Channels = input.Channels;
+        Height = input.Height;
+        Width = input.Width;
+        _preprocess = input.Preprocess;
+        _images = new ImageDecoder(maxImagePixels, rgb: Channels == 3);
+    }
+
+    public int Channels { get; }
+
+    public int Height { get; }
+
+    public int Width { get; }
+
+    /// <summary>Values per sample (C × H × W).</summary>
+    public int Length => Channels * Height * Width;
+
+    public void FromTensor(TensorPayload payload, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        FromTensor(payload.Shape, payload.Data, destination);
+    }
+
+    /// <summary>
+    /// Accepts [1,C,H,W], [C,H,W] or [H,W] in raw units: x = raw × rawScale, resized, then normalised.
+    /// C may also be 1 for an RGB model (gray is replicated), and H×W may be smaller than the model's when
+    /// both axes scale up by the same whole factor (an 8×8 digit for a 96×96 model, as in training);
+    /// anything else is refused with the expected shape.
+    /// </summary>
+    public void FromTensor(ReadOnlySpan<int> shape, ReadOnlySpan<float> data, Span<float> destination)
+    {
+        CheckDestination(destination);
+        if (!TryReadShape(shape, out var c, out var h, out var w))
+        {
+            throw new InvalidInputException(
+                $"expected shape {ExpectedShape()} ({Length} values), got [{Join(shape)}]");
+        }
+
+        var needed = c * h * w;
+        if (data.Length != needed)
+        {
+            throw new InvalidInputException($"shape [{Join(shape)}] needs {needed} values, got {data.Length}");
+        }
+
+        var index = FirstNonFinite(data);
+        if (index >= 0)
+        {
+            throw new InvalidInputException(
+                $"data[{index}] is {data[index].ToString(CultureInfo.InvariantCulture)}; every value must be a finite number");
+        }
+
+        var plane = Height * Width;
+        float[]? scratch = null;
+        try
+        {
+            for (var ch = 0; ch < Channels; ch++)
+            {
+                var src = data.Slice((c == 1 ? 0 : ch) * h * w, h * w);
+                var dst = destination.Slice(ch * plane, plane);
+                if (h == Height && w == Width)
+                {
+                    src.CopyTo(dst);
+                }
+                else
+                {
+                    scratch ??= ArrayPool<float>.Shared.Rent(h * Width);
+                    Resampler.ResizePlane(src, h, w, dst, Height, Width, scratch);
+                }
+
+                // Resize weights sum to one, so scaling after resizing equals scaling before (as training does).
+                var (scale, offset) = Affine(ch, _preprocess.RawScale);
+                for (var i = 0; i < plane; i++)
+                {
+                    dst[i] = (dst[i] * scale) + offset;
+                }
+            }
+        }
+        finally
+        {
+            if (scratch is not null)
+            {
+                ArrayPool<float>.Shared.Return(scratch);
+            }
+        }
+    }
+
+    /// <summary>Decodes PNG/JPEG bytes, scales to [0, 1] (inverted when the manifest says), resizes and normalises.</summary>
+    public void FromImage(ReadOnlyMemory<byte> encoded, Span<float> destination)
+    {
+        CheckDestination(destination);
+        using var image = _images.Decode(encoded);
+        var scratch = ArrayPool<float>.Shared.Rent(image.Width + (image.Height * Width));
+        try
+        {
+            var row = scratch.AsSpan(0, image.Width);
+            var rows = scratch.AsSpan(image.Width, image.Height * Width);
+            var plane = Height * Width;
+            for (var c = 0; c < Channels; c++)
+            {
+                for (var y = 0; y < image.Height; y++)
+                {
+                    image.ReadRow(y, c, _preprocess.InvertImage, row);
+                    Resampler.ResampleAxis(row, 1, image.Width, rows.Slice(y * Width, Width), 1, Width);
+                }
+
+                var dst = destination.Slice(c * plane, plane);
+                for (var x = 0; x < Width; x++)
+                {
+                    Resampler.ResampleAxis(rows[x..], Width, image.Height, dst[x..], Width, Height);
+                }
+
+                var (scale, offset) = Affine(c, 1f);
+                for (var i = 0; i < plane; i++)
+                {
+                    dst[i] = (dst[i] * scale) + offset;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>(x × k − mean) / std folded into one multiply-add per value.</summary>
+    private (float Scale, float Offset) Affine(int channel, float k)
+    {
+        var mean = _preprocess.Mean[_preprocess.Mean.Length == 1 ? 0 : channel];
+        var std = _preprocess.Std[_preprocess.Std.Length == 1 ? 0 : channel];
+        return (k / std, -mean / std);
+    }
+
+    private bool TryReadShape(ReadOnlySpan<int> shape, out int c, out int h, out int w)
+    {
+        (c, h, w) = shape switch
+        {
+            [1, var c4, var h4, var w4] => (c4, h4, w4),
+            [var c3, var h3, var w3] => (c3, h3, w3),
+            [var h2, var w2] => (1, h2, w2),
+            _ => (0, 0, 0),
+        };
+        return (c == Channels || c == 1) && h >= 1 && w >= 1 && Height % h == 0 && Width % w == 0 && Height / h == Width / w;
+    }
+
+    private string ExpectedShape() => string.Create(CultureInfo.InvariantCulture, $"[1,{Channels},{Height},{Width}]");
+
+    private void CheckDestination(Span<float> destination)
+    {
+        if (destination.Length < Length)
+        {
+            throw new ArgumentException($"destination needs {Length} values, has {destination.Length}", nameof(destination));
+        }
+    }
+
+    private static int FirstNonFinite(ReadOnlySpan<float> data)
+    {
+        for (var i = 0; i < data.Length; i++)
+        {
+            if (!float.IsFinite(data[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static string Join(ReadOnlySpan<int> shape)
+    {
+        var parts = new string[shape.Length];
+        for (var i = 0; i < shape.Length; i++)
+        {
+            parts[i] = shape[i].ToString(CultureInfo.InvariantCulture);
+        }
+
+        return string.Join(',', parts);
+    }
+}

@@ -1,0 +1,247 @@
+namespace Edge.Inference;
+
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Edge.Shared.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+/// <summary>
+/// A loaded model: verified manifest, one ONNX Runtime session with the configured execution providers, its
+/// preprocessor, and a pool of <see cref="InferenceSlot"/>s. Safe to use from many threads at once.
+/// </summary>
+internal sealed class OnnxModel : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly SessionOptions _sessionOptions;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+    private readonly ConcurrentQueue<InferenceSlot> _free = new();
+    private readonly SemaphoreSlim _available;
+    private readonly InferenceSlot[] _slots;
+
+    private OnnxModel(ModelFile file, OnnxModelOptions options, ILogger logger)
+    {
+        Manifest = file.Manifest;
+        ManifestPath = file.ManifestPath;
+        ModelPath = file.ModelPath;
+        Preprocessor = new Preprocessor(Manifest.Input, options.MaxImagePixels);
+        _inputNames = [Manifest.Input.Name];
+        _outputNames = [Manifest.Output.Name];
+        _sessionOptions = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = 1,
+            LogId = Manifest.Name,
+        };
+        try
+        {
+            ExecutionProviders = ExecutionProviderChain.Configure(_sessionOptions, options.ExecutionProviders, options.ProviderOptions, logger);
+            _session = new InferenceSession(file.ModelBytes, _sessionOptions);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            _sessionOptions.Dispose();
+            throw new ModelLoadException($"ONNX Runtime cannot load '{ModelPath}': {e.Message}", e);
+        }
+
+        try
+        {
+            MaxBatch = CheckSignature(options.MaxBatch);
+            _slots = new InferenceSlot[Math.Max(1, options.Slots)];
+            for (var i = 0; i < _slots.Length; i++)
+            {
+                _slots[i] = new InferenceSlot(this, Manifest.Input.Shape, ClassCount, MaxBatch);
+                _free.Enqueue(_slots[i]);
+            }
+
+            _available = new SemaphoreSlim(_slots.Length, _slots.Length);
+        }
+        catch
+        {
+            _session.Dispose();
+            _sessionOptions.Dispose();
+            throw;
+        }
+    }
+
+    public ModelManifest Manifest { get; }
+
+    public string ManifestPath { get; }
+
+    public string ModelPath { get; }
+
+    public string Name => Manifest.Name;
+
+    public string Version => Manifest.Version;
+
+    /// <summary>The preferred provider that got the session (the first appended; <c>CPU</c> when none did).</summary>
+    public string ExecutionProvider => ExecutionProviders[0];
+
+    /// <summary>Every provider appended, in priority order, ending with <c>CPU</c>.</summary>
+    public IReadOnlyList<string> ExecutionProviders { get; }
+
+    public Preprocessor Preprocessor { get; }
+
+    public int ClassCount => Manifest.Labels.Length;
+
+    public int MaxBatch { get; }
+
+    public int SlotCount => _slots.Length;
+
+    /// <summary>Loads, verifies (hash, input/output names and shapes, golden samples) and warms up a model.</summary>
+    public static OnnxModel Load(string manifestPath, OnnxModelOptions options, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        var started = Stopwatch.GetTimestamp();
+        if (!string.IsNullOrWhiteSpace(options.OnnxRuntimePath))
+        {
+            OnnxRuntimeLibrary.TryUse(options.OnnxRuntimePath, logger);
+        }
+
+        var file = ModelFile.Load(manifestPath);
+        var model = new OnnxModel(file, options, logger);
+        try
+        {
+            model.WarmUp();
+            if (options.VerifyGolden)
+            {
+                GoldenCheck.Verify(model);
+            }
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+
+        var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        InferenceLog.ModelLoaded(
+            logger, model.Name, model.Version, model.ModelPath, model.ExecutionProvider, model.SlotCount, model.MaxBatch,
+            options.IntraOpThreads, elapsedMs);
+        return model;
+    }
+
+    public string Label(int classIndex) => Manifest.Labels[classIndex];
+
+    /// <summary>Waits for a free slot (all busy means as many inferences are already running as there are slots).</summary>
+    public async ValueTask<InferenceSlot> RentAsync(CancellationToken cancellationToken = default)
+    {
+        await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return Take();
+    }
+
+    public InferenceSlot Rent()
+    {
+        _available.Wait();
+        return Take();
+    }
+
+    /// <summary>Takes a free slot without waiting; false when every slot is busy.</summary>
+    public bool TryRent([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out InferenceSlot? slot)
+    {
+        slot = _available.Wait(0) ? Take() : null;
+        return slot is not null;
+    }
+
+    public void Dispose()
+    {
+        foreach (var slot in _slots ?? [])
+        {
+            slot.Release();
+        }
+
+        _session.Dispose();
+        _sessionOptions.Dispose();
+        _available?.Dispose();
+    }
+
+    internal void Run(RunOptions runOptions, OrtValue[] inputs, OrtValue[] outputs) =>
+        _session.Run(runOptions, _inputNames, inputs, _outputNames, outputs);
+
+    internal void Return(InferenceSlot slot)
+    {
+        _free.Enqueue(slot);
+        _available.Release();
+    }
+
+    private InferenceSlot Take()
+    {
+        if (!_free.TryDequeue(out var slot))
+        {
+            throw new InvalidOperationException("slot pool is inconsistent: a permit was granted without a free slot");
+        }
+
+        slot.MarkRented();
+        return slot;
+    }
+
+    /// <summary>Checks the graph's input/output names and shapes against the manifest; returns the usable max batch.</summary>
+    private int CheckSignature(int requestedMaxBatch)
+    {
+        if (!_session.InputMetadata.TryGetValue(Manifest.Input.Name, out var input))
+        {
+            throw new ModelLoadException(
+                $"'{ModelPath}' has no input '{Manifest.Input.Name}' (it has: {string.Join(", ", _session.InputMetadata.Keys)})");
+        }
+
+        if (!_session.OutputMetadata.TryGetValue(Manifest.Output.Name, out var output))
+        {
+            throw new ModelLoadException(
+                $"'{ModelPath}' has no output '{Manifest.Output.Name}' (it has: {string.Join(", ", _session.OutputMetadata.Keys)})");
+        }
+
+        var expected = Manifest.Input.Shape;
+        var dims = input.Dimensions;
+        if (dims.Length != 4 || input.ElementDataType != TensorElementType.Float ||
+            Enumerable.Range(1, 3).Any(i => dims[i] > 0 && dims[i] != expected[i]))
+        {
+            throw new ModelLoadException(
+                $"'{ModelPath}' input '{Manifest.Input.Name}' is {input.ElementDataType} [{string.Join(',', dims)}], the manifest says float [{string.Join(',', expected)}]");
+        }
+
+        var outDims = output.Dimensions;
+        if (outDims.Length != 2 || (outDims[1] > 0 && outDims[1] != ClassCount))
+        {
+            throw new ModelLoadException(
+                $"'{ModelPath}' output '{Manifest.Output.Name}' is [{string.Join(',', outDims)}], expected [N,{ClassCount}] for {ClassCount} labels");
+        }
+
+        var fixedBatch = dims[0] > 0 ? dims[0] : expected[0] > 0 ? (int)expected[0] : -1;
+        if (fixedBatch > 0)
+        {
+            return fixedBatch == 1
+                ? 1
+                : throw new ModelLoadException($"'{ModelPath}' has a fixed batch of {fixedBatch}; only 1 or dynamic (-1) are supported");
+        }
+
+        return Math.Max(1, requestedMaxBatch);
+    }
+
+    private void WarmUp()
+    {
+        // The first run pays for memory planning and kernel selection; every slot pays it here, not a caller.
+        var rented = new List<InferenceSlot>(_slots.Length);
+        try
+        {
+            for (var i = 0; i < _slots.Length; i++)
+            {
+                var slot = Rent();
+                rented.Add(slot);
+                slot.Run();
+                if (i == 0 && MaxBatch > 1)
+                {
+                    slot.Run(MaxBatch);
+                }
+            }
+        }
+        finally
+        {
+            rented.ForEach(s => s.Dispose());
+        }
+    }
+}

@@ -1,0 +1,192 @@
+namespace Edge.TestSupport.Mosquitto;
+
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+
+/// <summary>
+/// A real Mosquitto on a free loopback port, configured from a file in its own temp folder (anonymous,
+/// no persistence, log on stdout). <see cref="StopAsync"/> kills it like a crash and
+/// <see cref="StartAgainAsync"/> brings it back on the same port, for reconnect tests.
+/// </summary>
+public sealed class MosquittoBroker : IAsyncDisposable
+{
+    public const string Host = "127.0.0.1";
+
+    public const string MissingMessage = "mosquitto not found: apt-get install -y mosquitto (the README's test prerequisites)";
+
+    private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(15);
+    private static readonly string[] Candidates = ["/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto", "/opt/homebrew/sbin/mosquitto"];
+
+    private readonly string _binary;
+    private readonly string _directory;
+    private readonly ConcurrentQueue<string> _log = new();
+    private Process? _process;
+
+    private MosquittoBroker(string binary, string directory, int port)
+    {
+        _binary = binary;
+        _directory = directory;
+        Port = port;
+        ConfigPath = Path.Combine(directory, "mosquitto.conf");
+        File.WriteAllText(ConfigPath, string.Create(CultureInfo.InvariantCulture, $"""
+            listener {port} {Host}
+            allow_anonymous true
+            persistence false
+            log_dest stdout
+            log_type error
+            log_type warning
+            log_type notice
+            log_type information
+            connection_messages true
+            log_timestamp_format %H:%M:%S
+
+            """));
+    }
+
+    public int Port { get; }
+
+    public string ConfigPath { get; }
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>What the broker printed so far (for assertion messages).</summary>
+    public string Log => string.Join(Environment.NewLine, _log);
+
+    /// <summary>Starts a broker and returns once its port accepts connections.</summary>
+    public static async Task<MosquittoBroker> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var binary = FindBinary();
+        var broker = new MosquittoBroker(binary, Directory.CreateTempSubdirectory("edge-mosquitto-").FullName, FreePort.Next());
+        try
+        {
+            await broker.StartAgainAsync(cancellationToken);
+            return broker;
+        }
+        catch
+        {
+            await broker.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The mosquitto binary, or an exception saying how to install it.</summary>
+    public static string FindBinary()
+    {
+        foreach (var candidate in Candidates)
+        {
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, "mosquitto");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException(MissingMessage);
+    }
+
+    /// <summary>Starts the broker (again) on the same port and waits until it accepts connections.</summary>
+    public async Task StartAgainAsync(CancellationToken cancellationToken = default)
+    {
+        if (IsRunning)
+        {
+            throw new InvalidOperationException($"mosquitto is already running on port {Port}");
+        }
+
+        _process?.Dispose();
+        var start = new ProcessStartInfo(_binary)
+        {
+            ArgumentList = { "-c", ConfigPath },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        await WaitUntilAcceptingAsync(process, cancellationToken);
+    }
+
+    /// <summary>Kills the broker (no goodbye to clients, like a crash or power cut) and waits for it to exit.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is not { } process || process.HasExited)
+        {
+            return;
+        }
+
+        process.Kill(entireProcessTree: true);
+        using var timeout = new CancellationTokenSource(StartDeadline);
+        await process.WaitForExitAsync(timeout.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync();
+        }
+        finally
+        {
+            _process?.Dispose();
+            try
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover temp folder is harmless.
+            }
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            _log.Enqueue(line);
+        }
+    }
+
+    private async Task WaitUntilAcceptingAsync(Process process, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"mosquitto exited with {process.ExitCode} on port {Port}:{Environment.NewLine}{Log}");
+            }
+
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(Host, Port, cancellationToken);
+                return;
+            }
+            catch (SocketException) when (deadline.Elapsed < StartDeadline)
+            {
+                // Not listening yet: poll with a deadline (there is no readiness event to wait on).
+                await Task.Delay(TimeSpan.FromMilliseconds(25), cancellationToken);
+            }
+            catch (SocketException ex)
+            {
+                throw new TimeoutException($"mosquitto did not accept on {Host}:{Port} within {StartDeadline}:{Environment.NewLine}{Log}", ex);
+            }
+        }
+    }
+}
