@@ -41,11 +41,12 @@ internal sealed class DemoStack : IAsyncDisposable
 
     public LiveConfig AgentConfig => Agent.Services.GetRequiredService<LiveConfig>();
 
-    public static async Task<DemoStack> StartAsync(CancellationToken cancellationToken)
+    /// <param name="externalBrokerPort">A Mosquitto/EMQX on 127.0.0.1 to use instead of the cloud's embedded broker.</param>
+    public static async Task<DemoStack> StartAsync(CancellationToken cancellationToken, int? externalBrokerPort = null)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "edge-demo-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dataDir);
-        var (cloudPort, brokerPort, agentPort) = (FreePort(), FreePort(), FreePort());
+        var (cloudPort, brokerPort, agentPort) = (FreePort(), externalBrokerPort ?? FreePort(), FreePort());
         var cloudUrl = new Uri($"http://127.0.0.1:{cloudPort}");
         var agentUrl = new Uri($"http://127.0.0.1:{agentPort}");
         var quiet = new Dictionary<string, string?>
@@ -63,8 +64,9 @@ internal sealed class DemoStack : IAsyncDisposable
         {
             ["Cloud:Urls"] = cloudUrl.ToString().TrimEnd('/'),
             ["Storage:ConnectionString"] = $"Data Source={Path.Combine(dataDir, "cloud.db")}",
-            ["Mqtt:Embedded"] = "true",
+            ["Mqtt:Embedded"] = externalBrokerPort is null ? "true" : "false",
             ["Mqtt:EmbeddedPort"] = brokerPort.ToString(CultureInfo.InvariantCulture),
+            ["Mqtt:Port"] = brokerPort.ToString(CultureInfo.InvariantCulture),
         });
         await cloud.StartAsync(cancellationToken);
 

@@ -20,11 +20,7 @@ internal sealed class AgentMqttConnection : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<AgentMqttConnection> _logger;
     private readonly CancellationTokenSource _shutdown = new();
-    private readonly Lock _gate = new();
-
-    // Filters the broker has granted in its current session; cleared whenever that session is gone.
-    private readonly HashSet<string> _granted = new(StringComparer.Ordinal);
-    private Route[] _routes = []; // copy-on-write: the receive path reads it without a lock
+    private readonly MqttRoutes _routes = new();
     private TaskCompletionSource<MqttClientDisconnectedEventArgs> _lost = NewLostSignal();
     private TaskCompletionSource _up = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -71,10 +67,7 @@ internal sealed class AgentMqttConnection : BackgroundService
     {
         ArgumentException.ThrowIfNullOrEmpty(topicFilter);
         ArgumentNullException.ThrowIfNull(handler);
-        lock (_gate)
-        {
-            _routes = [.. _routes, new Route(topicFilter, handler)];
-        }
+        _routes.Add(topicFilter, handler);
 
         if (_client.IsConnected)
         {
@@ -227,21 +220,8 @@ internal sealed class AgentMqttConnection : BackgroundService
     private static TaskCompletionSource<MqttClientDisconnectedEventArgs> NewLostSignal() =>
         new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private async Task SubscribeMissingAsync(bool sessionLost, CancellationToken cancellationToken)
-    {
-        string[] missing;
-        lock (_gate)
-        {
-            if (sessionLost)
-            {
-                _granted.Clear();
-            }
-
-            missing = [.. _routes.Select(r => r.Filter).Distinct(StringComparer.Ordinal).Where(f => !_granted.Contains(f))];
-        }
-
-        await SubscribeAtBrokerAsync(missing, cancellationToken);
-    }
+    private Task SubscribeMissingAsync(bool sessionLost, CancellationToken cancellationToken) =>
+        SubscribeAtBrokerAsync(_routes.Missing(sessionLost), cancellationToken);
 
     private async Task SubscribeAtBrokerAsync(string[] filters, CancellationToken cancellationToken)
     {
@@ -271,10 +251,7 @@ internal sealed class AgentMqttConnection : BackgroundService
             }
         }
 
-        lock (_gate)
-        {
-            _granted.UnionWith(granted);
-        }
+        _routes.MarkGranted(granted);
 
         _logger.Subscribed(granted);
     }
@@ -312,17 +289,12 @@ internal sealed class AgentMqttConnection : BackgroundService
         var message = args.ApplicationMessage;
         var incoming = new MqttIncomingMessage(message.Topic, message.Payload, message.Retain, _time.GetTimestamp());
         var routed = false;
-        foreach (var route in Volatile.Read(ref _routes))
+        foreach (var handler in _routes.Matching(message.Topic))
         {
-            if (MqttTopicFilterComparer.Compare(message.Topic, route.Filter) != MqttTopicFilterCompareResult.IsMatch)
-            {
-                continue;
-            }
-
             routed = true;
             try
             {
-                await route.Handler(incoming, _shutdown.Token);
+                await handler(incoming, _shutdown.Token);
             }
             catch (Exception ex) when (!_shutdown.IsCancellationRequested)
             {
@@ -347,6 +319,4 @@ internal sealed class AgentMqttConnection : BackgroundService
             _logger.SignalHandlerFailed(ex);
         }
     }
-
-    private sealed record Route(string Filter, MqttMessageHandler Handler);
 }

@@ -99,6 +99,17 @@ public sealed class DesiredConfigRulesTests
     }
 
     [Fact]
+    public void Scope_and_score_names_are_read_case_insensitively()
+    {
+        var payload = Encoding.UTF8.GetBytes($$"""{"version":3,"scope":"device","target":"{{Device}}","scoreFunction":"margin"}""");
+
+        var decision = DesiredConfigRules.Evaluate(HeldConfigs.None, ConfigScope.Device, Device, payload);
+
+        Assert.Equal(ConfigOutcomeKind.Applied, decision.Kind);
+        Assert.Equal(ScoreFunction.Margin, decision.Held.Device?.ScoreFunction);
+    }
+
+    [Fact]
     public void Fleet_config_needs_no_target()
     {
         var decision = DesiredConfigRules.Evaluate(HeldConfigs.None, ConfigScope.Fleet, null, Desired.Json(ConfigScope.Fleet, null, 1, threshold: 0.9, score: ScoreFunction.Margin));

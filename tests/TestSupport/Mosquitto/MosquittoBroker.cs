@@ -34,6 +34,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
             listener {port} {Host}
             allow_anonymous true
             persistence false
+            set_tcp_nodelay true
             log_dest stdout
             log_type error
             log_type warning
