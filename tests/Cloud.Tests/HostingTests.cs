@@ -68,11 +68,28 @@ public sealed class HostingTests : IDisposable
     [InlineData("Mqtt:EmbeddedPort", "70000")]
     [InlineData("Admission:MaxConcurrency", "0")]
     [InlineData("Inference:MaxBodyBytes", "10")]
+    [InlineData("Mqtt:Devices:cam.01", "")]
+    [InlineData("Mqtt:Devices:cam 01", "secret")]
+    [InlineData("Mqtt:Devices:cam-01", "sha256:abc")]
     public async Task Invalid_options_stop_the_cloud_at_startup(string key, string value)
     {
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(
             () => CloudHost.StartAsync(_folder.Path, new Dictionary<string, string?> { [key] = value }));
 
         Assert.NotEmpty(ex.Failures);
+    }
+
+    [Theory]
+    [InlineData("Mqtt:Embedded", "false", "deploy/mosquitto")]
+    [InlineData("Mqtt:Username", "cam-01", "the cloud's own")]
+    public async Task Device_logins_that_cannot_work_stop_the_cloud_at_startup(string key, string value, string expected)
+    {
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => CloudHost.StartAsync(_folder.Path, new Dictionary<string, string?>
+        {
+            ["Mqtt:Devices:cam-01"] = "secret",
+            [key] = value,
+        }));
+
+        Assert.Contains(ex.Failures, f => f.Contains(expected, StringComparison.Ordinal));
     }
 }

@@ -47,7 +47,7 @@ public sealed class ReportedConfigTests(CloudFixture fixture) : IClassFixture<Cl
     }
 
     [Fact]
-    public async Task A_report_whose_body_names_another_device_or_is_not_json_is_dropped()
+    public async Task A_report_whose_body_names_another_device_or_an_unsafe_group_or_is_not_json_is_dropped()
     {
         using var deadline = Deadline.Within();
         var store = Cloud.Service<ReportedConfigStore>();
@@ -58,12 +58,14 @@ public sealed class ReportedConfigTests(CloudFixture fixture) : IClassFixture<Cl
         var spoofed = JsonSerializer.Serialize(new ReportedConfig { DeviceId = "victim", Threshold = 0 }, EdgeJsonContext.Default.ReportedConfig);
         await device.PublishAsync(Topics.DeviceReported("spoofer"), spoofed, retain: true, deadline.Token);
         await device.PublishAsync(Topics.DeviceReported("garbled"), "{not json", retain: true, deadline.Token);
+        await device.PublishReportedAsync(new ReportedConfig { DeviceId = "slashed", Group = "line/1", Threshold = 0.3 }, deadline.Token);
         await device.PublishReportedAsync(new ReportedConfig { DeviceId = "honest", Threshold = 0.3 }, deadline.Token);
         await good;
 
         Assert.Equal(HttpStatusCode.NotFound, (await Cloud.Http.GetAsync("/v1/devices/victim", deadline.Token)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Cloud.Http.GetAsync("/v1/devices/spoofer", deadline.Token)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Cloud.Http.GetAsync("/v1/devices/garbled", deadline.Token)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Cloud.Http.GetAsync("/v1/devices/slashed", deadline.Token)).StatusCode);
     }
 
     [Fact]

@@ -159,6 +159,33 @@ public sealed class ThresholdApiTests(CloudFixture fixture) : IClassFixture<Clou
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("1.5")]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("10001")]
+    public async Task An_audit_limit_that_is_not_a_whole_number_in_range_answers_400_with_a_reason(string limit)
+    {
+        var response = await Http.GetAsync($"/v1/thresholds/audit?limit={limit}", Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("limit", await response.ProblemDetailAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_delete_whose_by_is_not_printable_answers_400_and_keeps_the_setting()
+    {
+        await Http.PutJsonAsync("/v1/thresholds/groups/by-check", """{"threshold":0.35}""", Ct);
+
+        var refused = await Http.DeleteAsync("/v1/thresholds/groups/by-check?by=eve%0Aforged-line", Ct);
+        var kept = await (await Http.GetAsync("/v1/thresholds/groups/by-check", Ct)).ReadAsync(EdgeJsonContext.Default.ScopeSetting, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("printable", await refused.ProblemDetailAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(0.35, kept.Threshold);
+    }
+
     [Fact]
     public async Task The_audit_log_records_who_changed_what_from_and_to()
     {

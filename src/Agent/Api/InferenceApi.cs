@@ -1,10 +1,8 @@
 namespace Edge.Agent.Api;
 
-using System.Text.Json;
 using Edge.Agent.Observability;
 using Edge.Agent.Routing;
 using Edge.Inference;
-using Edge.Shared.Inference;
 using Edge.Shared.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -21,63 +19,41 @@ internal static class InferenceApi
     }
 
     /// <summary>
-    /// <c>application/json</c> <see cref="TensorPayload"/> in raw units, or <c>image/png</c> / <c>image/jpeg</c> bytes.
-    /// Bad input is a 4xx with a ProblemDetails <c>detail</c> saying what to fix; a cloud problem never fails the request.
+    /// <c>application/json</c> <c>TensorPayload</c> in raw units, or <c>image/png</c> / <c>image/jpeg</c> bytes (the
+    /// cloud accepts the same). Bad input is a 4xx with a ProblemDetails <c>detail</c> saying what to fix; a cloud
+    /// problem never fails the request.
     /// </summary>
     private static async Task<IResult> InferAsync(
         HttpContext http, InferenceRouter router, AgentMetrics metrics, IOptions<ApiOptions> options, CancellationToken cancellationToken)
     {
         var contentType = http.Request.ContentType;
-        var isJson = ContentTypes.IsJson(contentType);
-        if (!isJson && !ContentTypes.IsImage(contentType))
+        if (!InferBody.TryGetFormat(contentType, out var format))
         {
-            return Problem(
-                metrics, ErrorReasons.UnsupportedMediaType, StatusCodes.Status415UnsupportedMediaType,
-                $"unsupported content type '{contentType}'; send {ContentTypes.Json} (a tensor), {ContentTypes.Png} or {ContentTypes.Jpeg}");
+            return Refused(metrics, ErrorReasons.UnsupportedMediaType, InferProblems.UnsupportedMediaType(contentType));
         }
 
         var maxBytes = options.Value.MaxBodyBytes;
-        using var body = await PooledBody.ReadAsync(http.Request, maxBytes, cancellationToken);
-        if (body is null)
+        using var body = await RequestBody.ReadAsync(http.Request, maxBytes, cancellationToken);
+        if (body.TooLarge)
         {
-            return Problem(
-                metrics, ErrorReasons.BodyTooLarge, StatusCodes.Status413PayloadTooLarge, $"the body exceeds {maxBytes} bytes");
-        }
-
-        TensorPayload? tensor = null;
-        if (isJson)
-        {
-            try
-            {
-                tensor = JsonSerializer.Deserialize(body.Memory.Span, EdgeJsonContext.Default.TensorPayload);
-            }
-            catch (JsonException e)
-            {
-                return Problem(metrics, ErrorReasons.BadJson, StatusCodes.Status400BadRequest, $"malformed JSON: {e.Message}");
-            }
-
-            if (tensor is null)
-            {
-                return Problem(
-                    metrics, ErrorReasons.BadJson, StatusCodes.Status400BadRequest, "the body must be a JSON object {\"shape\": [...], \"data\": [...]}");
-            }
+            return Refused(metrics, ErrorReasons.BodyTooLarge, InferProblems.TooLarge(maxBytes));
         }
 
         try
         {
-            var answer = await router.InferAsync(new InferenceRequest(body.Memory, contentType!, tensor), cancellationToken);
+            var answer = await router.InferAsync(new InferenceRequest(body.Memory, contentType!, format), cancellationToken);
             return Results.Json(answer, EdgeJsonContext.Default.InferenceAnswer);
         }
         catch (InvalidInputException e)
         {
-            return Problem(metrics, ErrorReasons.InvalidInput, StatusCodes.Status400BadRequest, e.Message);
+            return Refused(metrics, ErrorReasons.InvalidInput, InferProblems.InvalidInput(e.Message));
         }
     }
 
-    private static IResult Problem(AgentMetrics metrics, string reason, int status, string detail)
+    private static IResult Refused(AgentMetrics metrics, string reason, IResult problem)
     {
         metrics.RecordError(reason);
-        return Results.Problem(detail: detail, statusCode: status);
+        return problem;
     }
 }
 
@@ -86,6 +62,7 @@ internal static class ErrorReasons
 {
     public const string UnsupportedMediaType = "unsupported-media-type";
     public const string BodyTooLarge = "body-too-large";
-    public const string BadJson = "bad-json";
+
+    /// <summary>Malformed JSON, a wrong shape or value, an image that cannot be decoded.</summary>
     public const string InvalidInput = "invalid-input";
 }

@@ -4,10 +4,10 @@ using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
-using Polly.CircuitBreaker;
+using Polly.Telemetry;
 using Polly.Timeout;
 
-internal static partial class CloudClientExtensions
+internal static class CloudClientExtensions
 {
     public const string PipelineName = "cloud";
 
@@ -26,6 +26,10 @@ internal static partial class CloudClientExtensions
         builder.Services.AddSingleton<CloudThrottle>();
         builder.Services.AddSingleton<CloudCircuit>();
         builder.Services.AddSingleton<CloudInferenceClient>();
+
+        // While the cloud is down every request fails the same way; the breaker's state changes (logged by
+        // CloudCircuit) and the LocalDegraded counters say it once, so Polly's per-attempt events stay at Debug.
+        builder.Services.Configure<TelemetryOptions>(t => t.SeverityProvider = CloudTelemetry.Severity(t.SeverityProvider));
         builder.Services
             .AddHttpClient(PipelineName, (services, client) =>
             {
@@ -33,6 +37,9 @@ internal static partial class CloudClientExtensions
                 client.BaseAddress = new Uri(o.BaseUrl.EndsWith('/') ? o.BaseUrl : o.BaseUrl + "/");
                 client.Timeout = o.Deadline + TimeSpan.FromSeconds(1);
             })
+
+            // The default HttpClient logging writes a warning with a stack trace for every refused connection.
+            .RemoveAllLoggers()
             .AddResilienceHandler(PipelineName, ConfigurePipeline);
         return builder;
     }
@@ -41,7 +48,6 @@ internal static partial class CloudClientExtensions
     {
         var o = context.ServiceProvider.GetRequiredService<IOptions<CloudOptions>>().Value;
         var circuit = context.ServiceProvider.GetRequiredService<CloudCircuit>();
-        var logger = context.ServiceProvider.GetRequiredService<ILogger<CloudInferenceClient>>();
         pipeline
             .AddTimeout(new HttpTimeoutStrategyOptions { Timeout = o.Deadline, Name = "deadline" })
             .AddRetry(new HttpRetryStrategyOptions
@@ -53,25 +59,7 @@ internal static partial class CloudClientExtensions
                 ShouldHandle = args => ValueTask.FromResult(o.MaxRetries > 0 && IsTransientFailure(args.Outcome)),
                 ShouldRetryAfterHeader = false,
             })
-            .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
-            {
-                FailureRatio = o.BreakerFailureRatio,
-                MinimumThroughput = o.BreakerMinimumThroughput,
-                SamplingDuration = o.BreakerSamplingDuration,
-                BreakDuration = o.BreakerBreakDuration,
-                StateProvider = circuit.StateProvider,
-                ShouldHandle = args => ValueTask.FromResult(IsTransientFailure(args.Outcome)),
-                OnOpened = args =>
-                {
-                    BreakerOpened(logger, args.BreakDuration.TotalSeconds);
-                    return ValueTask.CompletedTask;
-                },
-                OnClosed = _ =>
-                {
-                    BreakerClosed(logger);
-                    return ValueTask.CompletedTask;
-                },
-            })
+            .AddCircuitBreaker(circuit.CreateStrategyOptions(o, args => ValueTask.FromResult(IsTransientFailure(args.Outcome))))
             .AddTimeout(new HttpTimeoutStrategyOptions { Timeout = o.AttemptTimeout, Name = "attempt" });
     }
 
@@ -83,10 +71,4 @@ internal static partial class CloudClientExtensions
         { Result: { } response } => (int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.RequestTimeout,
         _ => false,
     };
-
-    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Cloud circuit opened for {Seconds:F1} s: answering LocalDegraded without calling the cloud")]
-    private static partial void BreakerOpened(ILogger logger, double seconds);
-
-    [LoggerMessage(EventId = 3011, Level = LogLevel.Information, Message = "Cloud circuit closed: the cloud answers again")]
-    private static partial void BreakerClosed(ILogger logger);
 }

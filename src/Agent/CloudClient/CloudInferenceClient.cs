@@ -54,8 +54,11 @@ internal sealed partial class CloudInferenceClient(
                 var now = time.GetUtcNow();
                 var o = options.Value;
                 var pause = CloudThrottle.PauseFor(response.Headers.RetryAfter, now, o.DefaultRetryAfter, o.MaxRetryAfter);
-                throttle.ThrottleUntil(now + pause);
-                Throttled(logger, pause.TotalSeconds);
+                if (throttle.ThrottleUntil(now + pause))
+                {
+                    Throttled(logger, pause.TotalSeconds);
+                }
+
                 return CloudResult.Failed(CloudFailure.Throttled);
             }
 
@@ -81,8 +84,9 @@ internal sealed partial class CloudInferenceClient(
             // HttpClient.Timeout, the safety net behind the pipeline's own deadline.
             return CloudResult.Failed(CloudFailure.Deadline);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or IOException)
         {
+            // IOException: the connection broke while the answer was being read, after the pipeline let it through.
             Unreachable(logger, e.Message);
             return CloudResult.Failed(CloudFailure.Unreachable);
         }

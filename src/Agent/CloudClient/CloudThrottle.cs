@@ -20,8 +20,11 @@ internal sealed class CloudThrottle(TimeProvider time)
 
     public bool IsThrottled => Until is not null;
 
-    /// <summary>Extends the pause to <paramref name="until"/> (never shortens a longer pause already in force).</summary>
-    public void ThrottleUntil(DateTimeOffset until)
+    /// <summary>
+    /// Extends the pause to <paramref name="until"/> (never shortens a longer pause already in force).
+    /// Returns false when a pause at least as long was already in force, so concurrent 429s log once.
+    /// </summary>
+    public bool ThrottleUntil(DateTimeOffset until)
     {
         var ticks = until.UtcTicks;
         var seen = Interlocked.Read(ref _untilUtcTicks);
@@ -30,11 +33,13 @@ internal sealed class CloudThrottle(TimeProvider time)
             var previous = Interlocked.CompareExchange(ref _untilUtcTicks, ticks, seen);
             if (previous == seen)
             {
-                return;
+                return true;
             }
 
             seen = previous;
         }
+
+        return false;
     }
 
     /// <summary>The pause a 429's Retry-After asks for (delta or HTTP date), bounded to [0, max].</summary>

@@ -74,6 +74,13 @@ internal sealed class ConfigSyncService : BackgroundService
             await _mqtt.SubscribeAsync(_targets.DesiredTopic(scope), (message, _) => Enqueue(scope, message), cancellationToken);
         }
 
+        // The connection starts first and may already be up, its Connected event gone before we listened:
+        // report now, or a device that receives no desired config would never report at all.
+        if (_mqtt.IsConnected)
+        {
+            OnConnected();
+        }
+
         await base.StartAsync(cancellationToken);
     }
 

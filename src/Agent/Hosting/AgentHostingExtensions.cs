@@ -10,6 +10,7 @@ using Edge.Agent.Routing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Serilog;
+using Serilog.Events;
 
 public static class AgentHostingExtensions
 {
@@ -19,6 +20,10 @@ public static class AgentHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSystemd();
         builder.Services.AddSerilog((services, logger) => logger
+            // Defaults in code, because hosts that embed the agent (demo, tests) do not ship its appsettings.json;
+            // configuration still overrides them. Both libraries log per request, which floods a device's journal.
+            .MinimumLevel.Override("Polly", LogEventLevel.Warning)
+            .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture));

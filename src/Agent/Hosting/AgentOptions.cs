@@ -3,7 +3,7 @@ namespace Edge.Agent.Hosting;
 using System.ComponentModel.DataAnnotations;
 
 /// <summary>Identity of this device. Section <c>Agent</c>; env vars <c>Agent__DeviceId</c>, <c>Agent__Group</c>.</summary>
-public sealed class AgentOptions
+internal sealed class AgentOptions
 {
     public const string Section = "Agent";
 

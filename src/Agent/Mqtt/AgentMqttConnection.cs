@@ -113,14 +113,15 @@ internal sealed class AgentMqttConnection : BackgroundService
             var result = await _client.PublishAsync(message, cancellationToken);
             if (!result.IsSuccess)
             {
-                _logger.PublishFailed(null, topic, $"{result.ReasonCode} {result.ReasonString}");
+                _logger.PublishRefused(topic, result.ReasonCode, result.ReasonString);
             }
 
             return result.IsSuccess;
         }
         catch (MqttCommunicationException ex)
         {
-            _logger.PublishFailed(ex, topic, ex.Message);
+            // The connection went down mid-publish; the reconnect loop reports that, so one line here.
+            _logger.PublishFailed(topic, ex.Message);
             return false;
         }
     }
@@ -143,6 +144,12 @@ internal sealed class AgentMqttConnection : BackgroundService
             try
             {
                 var result = await _client.ConnectAsync(_clientOptions, stoppingToken);
+                if (result.ResultCode != MqttClientConnectResultCode.Success)
+                {
+                    // MQTTnet 5 reports a refused CONNECT (bad credentials, banned, busy) as a result, not an exception.
+                    throw new MqttCommunicationException($"the broker refused the connection: {result.ResultCode} {result.ReasonString}");
+                }
+
                 _logger.Connected(_options.Host, _options.Port, ClientId, result.IsSessionPresent);
 
                 // A fresh process subscribes even into a surviving session: that re-delivers the retained
@@ -155,15 +162,21 @@ internal sealed class AgentMqttConnection : BackgroundService
                 Raise(Connected);
 
                 var reason = await lost.Task.WaitAsync(stoppingToken);
-                _logger.Disconnected(reason.Exception, _options.Host, _options.Port, reason.Reason, reason.ReasonString);
+                _logger.Disconnected(_options.Host, _options.Port, reason.Reason, reason.ReasonString ?? reason.Exception?.Message);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
             }
+            catch (MqttCommunicationException ex)
+            {
+                // Expected while the broker is down or refuses us: one line per attempt, not a stack trace.
+                _logger.ConnectFailed(_options.Host, _options.Port, failures + 1, ex.InnerException?.Message ?? ex.Message);
+                await DropAsync();
+            }
             catch (Exception ex)
             {
-                _logger.ConnectFailed(ex, _options.Host, _options.Port, failures + 1, ex.Message);
+                _logger.ConnectFailedUnexpectedly(ex, _options.Host, _options.Port, failures + 1);
                 await DropAsync();
             }
 
@@ -267,9 +280,10 @@ internal sealed class AgentMqttConnection : BackgroundService
         {
             await _client.DisconnectAsync(new MqttClientDisconnectOptions(), CancellationToken.None);
         }
-        catch (MqttCommunicationException)
+        catch (Exception ex)
         {
-            // Already gone; the loop reconnects either way.
+            // Already gone or half-closed; the loop reconnects either way, and it must not die here.
+            _logger.DropFailed(ex.Message);
         }
     }
 

@@ -10,13 +10,19 @@ internal static partial class MqttLog
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "MQTT connected to {Host}:{Port} as {ClientId} (session present: {SessionPresent})")]
     public static partial void Connected(this ILogger logger, string host, int port, string clientId, bool sessionPresent);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "MQTT disconnected from {Host}:{Port}: {Reason} {ReasonString}")]
-    public static partial void Disconnected(this ILogger logger, Exception? exception, string host, int port, MqttClientDisconnectReason reason, string? reasonString);
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "MQTT disconnected from {Host}:{Port}: {Reason} {Detail}")]
+    public static partial void Disconnected(this ILogger logger, string host, int port, MqttClientDisconnectReason reason, string? detail);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "MQTT connect to {Host}:{Port} failed (attempt {Attempt}): {Error}")]
-    public static partial void ConnectFailed(this ILogger logger, Exception exception, string host, int port, int attempt, string error);
+    public static partial void ConnectFailed(this ILogger logger, string host, int port, int attempt, string error);
 
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "MQTT reconnecting in {Delay} (attempt {Attempt}, ceiling {Ceiling})")]
+    [LoggerMessage(EventId = 2014, Level = LogLevel.Error, Message = "MQTT connect to {Host}:{Port} failed unexpectedly (attempt {Attempt})")]
+    public static partial void ConnectFailedUnexpectedly(this ILogger logger, Exception exception, string host, int port, int attempt);
+
+    [LoggerMessage(EventId = 2015, Level = LogLevel.Debug, Message = "MQTT disconnect after a failed attempt did not complete: {Error}")]
+    public static partial void DropFailed(this ILogger logger, string error);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Debug, Message = "MQTT reconnecting in {Delay} (attempt {Attempt}, ceiling {Ceiling})")]
     public static partial void Backoff(this ILogger logger, TimeSpan delay, int attempt, TimeSpan ceiling);
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "MQTT subscribed to {Filters}")]
@@ -38,7 +44,10 @@ internal static partial class MqttLog
     public static partial void PublishSkipped(this ILogger logger, string topic);
 
     [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "MQTT publish to {Topic} failed: {Reason}")]
-    public static partial void PublishFailed(this ILogger logger, Exception? exception, string topic, string reason);
+    public static partial void PublishFailed(this ILogger logger, string topic, string reason);
+
+    [LoggerMessage(EventId = 2016, Level = LogLevel.Warning, Message = "MQTT broker refused the publish to {Topic}: {ReasonCode} {ReasonString}")]
+    public static partial void PublishRefused(this ILogger logger, string topic, MqttClientPublishReasonCode reasonCode, string? reasonString);
 
     [LoggerMessage(EventId = 2013, Level = LogLevel.Warning, Message = "MQTT disconnect on shutdown failed; the broker will time the session out")]
     public static partial void DisconnectFailed(this ILogger logger, Exception exception);

@@ -6,7 +6,7 @@ using System.ComponentModel.DataAnnotations;
 /// The agent's broker connection. Section <c>Mqtt</c>; env vars <c>Mqtt__Host</c>, <c>Mqtt__Port</c>, ...
 /// TimeSpans use the invariant "hh:mm:ss" form ("00:00:15").
 /// </summary>
-public sealed class MqttOptions : IValidatableObject
+internal sealed class MqttOptions : IValidatableObject
 {
     public const string Section = "Mqtt";
 

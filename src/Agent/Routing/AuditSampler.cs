@@ -38,8 +38,15 @@ internal sealed partial class AuditSampler(
         // The caller's buffer goes back to the pool when its request ends; the audit needs its own copy.
         var copy = ArrayPool<byte>.Shared.Rent(body.Length);
         body.CopyTo(copy);
-        _ = Task.Run(() => SendAsync(copy, body.Length, contentType, localLabel, score));
+        Start(copy, body.Length, contentType, localLabel, score);
     }
+
+    /// <summary>
+    /// Apart from <see cref="Offer"/> because a lambda's captures are allocated where its parameters come into scope:
+    /// here only for a sample that is sent, not on every Local answer.
+    /// </summary>
+    private void Start(byte[] copy, int length, string contentType, string localLabel, double score) =>
+        _ = Task.Run(() => SendAsync(copy, length, contentType, localLabel, score));
 
     private async Task SendAsync(byte[] buffer, int length, string contentType, string localLabel, double score)
     {

@@ -3,13 +3,18 @@ namespace Edge.Agent.Routing;
 using Edge.Agent.CloudClient;
 using Edge.Agent.Inference;
 using Edge.Agent.Observability;
+using Edge.Inference;
 using Edge.Shared.Inference;
 
 /// <summary>
 /// The per-request decision: preprocess → run the local model → calibrated score → Local when the score
 /// clears the live threshold, otherwise the cloud's answer, or LocalDegraded with the local label when the
-/// cloud cannot answer in time. Throws <see cref="Edge.Inference.InvalidInputException"/> for bad input only.
+/// cloud cannot answer in time. Throws <see cref="InvalidInputException"/> for bad input only.
 /// </summary>
+/// <remarks>
+/// A Local answer completes synchronously and allocates only the answer itself: hence <see cref="ValueTask{T}"/>,
+/// no closures, and a slot bound to the session once (<see cref="InferenceSlot.Run"/>).
+/// </remarks>
 internal sealed class InferenceRouter(
     LocalModel local,
     LiveConfig live,
@@ -19,68 +24,62 @@ internal sealed class InferenceRouter(
     AgentMetrics metrics,
     TimeProvider time)
 {
-    public async Task<InferenceAnswer> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
+    public async ValueTask<InferenceAnswer> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         var settings = live.Current;
         var model = local.Model;
-        var (top1, score) = await RunLocalAsync(model, request, settings, cancellationToken);
-        var localLabel = model.Label(top1);
+        ScoreResult result;
 
-        if (score >= settings.Threshold)
+        // The slot is held only for the local run, never while waiting for the cloud.
+        using (var slot = await model.RentAsync(cancellationToken))
         {
-            audit.Offer(request.Body, request.ContentType, settings.AuditSampleRate, localLabel, score);
-            return Finish(Decision.Local, localLabel, top1, null, null);
+            model.Preprocessor.FromBody(request.Format, request.Body, slot.Input);
+            slot.Run();
+            result = slot.Score(settings.ScoreFunction);
         }
 
-        var result = await cloud.InferAsync(
-            request.Body, request.ContentType, new CloudCallContext(CloudCallContext.Fallback, localLabel, score), cancellationToken);
-        if (result.Answer is { } answer)
+        var run = new LocalRun(started, settings, model.Version, model.Label(result.ClassIndex), result.ClassIndex, result.Score);
+        if (run.Score >= settings.Threshold)
         {
-            return Finish(Decision.Cloud, answer.Label, answer.ClassIndex, answer.Label, null);
+            audit.Offer(request.Body, request.ContentType, settings.AuditSampleRate, run.Label, run.Score);
+            return Answer(run, Decision.Local, run.Label, run.ClassIndex);
         }
 
-        var reason = result.Failure ?? CloudFailure.Unreachable;
-        hardExamples.Offer(new HardExample(request.Body, request.ContentType, localLabel, score, reason, time.GetUtcNow()));
-        return Finish(Decision.LocalDegraded, localLabel, top1, null, reason);
-
-        InferenceAnswer Finish(Decision decision, string label, int classIndex, string? cloudLabel, string? degradedReason)
+        var fallback = await cloud.InferAsync(
+            request.Body, request.ContentType, new CloudCallContext(CloudCallContext.Fallback, run.Label, run.Score), cancellationToken);
+        if (fallback.Answer is { } answer)
         {
-            var elapsed = time.GetElapsedTime(started);
-            var answer = new InferenceAnswer
-            {
-                Label = label,
-                ClassIndex = classIndex,
-                Score = score,
-                Decision = decision,
-                Threshold = settings.Threshold,
-                LatencyMs = elapsed.TotalMilliseconds,
-                LocalLabel = localLabel,
-                CloudLabel = cloudLabel,
-                DegradedReason = degradedReason,
-                ModelVersion = model.Version,
-            };
-            metrics.RecordAnswer(answer, elapsed.TotalSeconds);
-            return answer;
+            return Answer(run, Decision.Cloud, answer.Label, answer.ClassIndex, cloudLabel: answer.Label);
         }
+
+        var reason = fallback.Failure ?? CloudFailure.Unreachable;
+        hardExamples.Offer(new HardExample(request.Body, request.ContentType, run.Label, run.Score, reason, time.GetUtcNow()));
+        return Answer(run, Decision.LocalDegraded, run.Label, run.ClassIndex, degradedReason: reason);
     }
 
-    /// <summary>Holds a slot only for the local run, never while waiting for the cloud.</summary>
-    private static async ValueTask<(int ClassIndex, double Score)> RunLocalAsync(
-        Edge.Inference.OnnxModel model, InferenceRequest request, RoutingSettings settings, CancellationToken cancellationToken)
+    private InferenceAnswer Answer(
+        LocalRun run, Decision decision, string label, int classIndex, string? cloudLabel = null, string? degradedReason = null)
     {
-        using var slot = await model.RentAsync(cancellationToken);
-        if (request.Tensor is { } tensor)
+        var elapsed = time.GetElapsedTime(run.Started);
+        var answer = new InferenceAnswer
         {
-            model.Preprocessor.FromTensor(tensor, slot.Input);
-        }
-        else
-        {
-            model.Preprocessor.FromImage(request.Body, slot.Input);
-        }
-
-        slot.Run();
-        var result = slot.Score(settings.ScoreFunction);
-        return (result.ClassIndex, result.Score);
+            Label = label,
+            ClassIndex = classIndex,
+            Score = run.Score,
+            Decision = decision,
+            Threshold = run.Settings.Threshold,
+            LatencyMs = elapsed.TotalMilliseconds,
+            LocalLabel = run.Label,
+            CloudLabel = cloudLabel,
+            DegradedReason = degradedReason,
+            ModelVersion = run.ModelVersion,
+        };
+        metrics.RecordAnswer(answer, elapsed.TotalSeconds);
+        return answer;
     }
+
+    /// <summary>What the local model said, and what every answer repeats from the request's start.</summary>
+    private readonly record struct LocalRun(
+        long Started, RoutingSettings Settings, string ModelVersion, string Label, int ClassIndex, double Score);
 }

@@ -3,7 +3,7 @@ namespace Edge.Cloud.Admission;
 using System.ComponentModel.DataAnnotations;
 
 /// <summary>Section <c>Admission</c>: how much inference work the cloud takes on before it answers 429.</summary>
-public sealed class AdmissionOptions
+internal sealed class AdmissionOptions
 {
     public const string Section = "Admission";
 

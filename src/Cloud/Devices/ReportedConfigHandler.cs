@@ -33,7 +33,7 @@ internal sealed partial class ReportedConfigHandler(ReportedConfigStore store, C
 
         if (payload.Length > MaxPayloadBytes)
         {
-            LogRejected(logger, message.Topic, $"payload of {payload.Length} bytes exceeds {MaxPayloadBytes}");
+            LogTooLarge(logger, message.Topic, payload.Length, MaxPayloadBytes);
             return;
         }
 
@@ -45,14 +45,21 @@ internal sealed partial class ReportedConfigHandler(ReportedConfigStore store, C
         }
         catch (JsonException ex)
         {
-            LogRejected(logger, message.Topic, $"malformed JSON: {ex.Message}");
+            LogMalformed(logger, message.Topic, ex.Message);
             return;
         }
 
         // A device may only speak for itself: the id in the body must be the one in the topic.
         if (config is null || !string.Equals(config.DeviceId, deviceId, StringComparison.Ordinal))
         {
-            LogRejected(logger, message.Topic, $"body deviceId '{config?.DeviceId}' does not match the topic");
+            LogSpoofed(logger, message.Topic, config?.DeviceId);
+            return;
+        }
+
+        // The group is shown by /v1/devices and names a topic level; a device may not make it up freely.
+        if (config.Group is { } group && ConfigRules.ValidateName(group, "group") is { } groupError)
+        {
+            LogRejected(logger, message.Topic, groupError);
             return;
         }
 
@@ -66,4 +73,13 @@ internal sealed partial class ReportedConfigHandler(ReportedConfigStore store, C
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped reported config on {Topic}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped reported config on {Topic}: {Bytes} bytes exceed {MaxBytes}")]
+    private static partial void LogTooLarge(ILogger logger, string topic, long bytes, int maxBytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped reported config on {Topic}: malformed JSON: {Error}")]
+    private static partial void LogMalformed(ILogger logger, string topic, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped reported config on {Topic}: the body names device {BodyDeviceId}")]
+    private static partial void LogSpoofed(ILogger logger, string topic, string? bodyDeviceId);
 }

@@ -3,7 +3,7 @@ namespace Edge.Cloud.Hosting;
 using System.ComponentModel.DataAnnotations;
 
 /// <summary>Where the cloud listens. Section <c>Cloud</c>; env var <c>Cloud__Urls</c>.</summary>
-public sealed class CloudOptions
+internal sealed class CloudOptions
 {
     public const string Section = "Cloud";
 

@@ -25,8 +25,6 @@ internal sealed partial class InferHandler(
     TimeProvider time,
     ILogger<InferHandler> logger)
 {
-    private const string Accepted = "application/json (a TensorPayload in raw units), image/png or image/jpeg";
-
     private readonly int _maxBodyBytes = options.Value.MaxBodyBytes;
     private readonly string _retryAfter = admission.Value.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
 
@@ -42,15 +40,14 @@ internal sealed partial class InferHandler(
     {
         var request = context.Request;
         var ct = context.RequestAborted;
-        var isJson = ContentTypes.IsJson(request.ContentType);
-        if (!isJson && !ContentTypes.IsImage(request.ContentType))
+        if (!InferBody.TryGetFormat(request.ContentType, out var format))
         {
-            return Problems.UnsupportedMediaType(request.ContentType, Accepted);
+            return InferProblems.UnsupportedMediaType(request.ContentType);
         }
 
         if (request.ContentLength > _maxBodyBytes)
         {
-            return Problems.TooLarge(_maxBodyBytes);
+            return InferProblems.TooLarge(_maxBodyBytes);
         }
 
         if (model.Model is not { } onnx)
@@ -73,24 +70,17 @@ internal sealed partial class InferHandler(
             using var body = await RequestBody.ReadAsync(request, _maxBodyBytes, ct);
             if (body.TooLarge)
             {
-                return Problems.TooLarge(_maxBodyBytes);
+                return InferProblems.TooLarge(_maxBodyBytes);
             }
 
             using var slot = await onnx.RentAsync(ct);
             try
             {
-                if (isJson)
-                {
-                    TensorJson.Preprocess(body.Span, onnx.Preprocessor, slot.Input);
-                }
-                else
-                {
-                    onnx.Preprocessor.FromImage(body.Memory, slot.Input);
-                }
+                onnx.Preprocessor.FromBody(format, body.Memory, slot.Input);
             }
             catch (InvalidInputException ex)
             {
-                return Problems.BadRequest(ex.Message);
+                return InferProblems.InvalidInput(ex.Message);
             }
 
             slot.Run();

@@ -16,6 +16,7 @@ internal sealed class CloudMqttClient : BackgroundService
 {
     private readonly IMqttClient _client;
     private readonly CloudMqttOptions _options;
+    private readonly CloudCredentials _credentials;
     private readonly IServiceProvider _services;
     private readonly TimeProvider _time;
     private readonly ILogger<CloudMqttClient> _logger;
@@ -24,9 +25,15 @@ internal sealed class CloudMqttClient : BackgroundService
     private TaskCompletionSource _disconnected = NewSignal();
     private CancellationToken _stopping;
 
-    public CloudMqttClient(IOptions<CloudMqttOptions> options, IServiceProvider services, TimeProvider time, ILogger<CloudMqttClient> logger)
+    public CloudMqttClient(
+        IOptions<CloudMqttOptions> options,
+        CloudCredentials credentials,
+        IServiceProvider services,
+        TimeProvider time,
+        ILogger<CloudMqttClient> logger)
     {
         _options = options.Value;
+        _credentials = credentials;
         _services = services;
         _time = time;
         _logger = logger;
@@ -140,12 +147,18 @@ internal sealed class CloudMqttClient : BackgroundService
             .WithCleanStart(true)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(_options.KeepAliveSeconds))
             .WithTimeout(TimeSpan.FromSeconds(10));
-        if (!string.IsNullOrEmpty(_options.Username))
+        if (_credentials.Username is { } username)
         {
-            builder.WithCredentials(_options.Username, _options.Password);
+            builder.WithCredentials(username, _credentials.Password);
         }
 
-        await _client.ConnectAsync(builder.Build(), cancellationToken);
+        var connected = await _client.ConnectAsync(builder.Build(), cancellationToken);
+        if (connected.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            // MQTTnet 5 reports a refused CONNECT (bad credentials, busy broker) as a result, not an exception.
+            throw new MqttCommunicationException($"the broker refused the connection: {connected.ResultCode} {connected.ReasonString}");
+        }
+
         if (_handlers.Length > 0)
         {
             var subscribe = new MqttClientSubscribeOptionsBuilder();
@@ -171,7 +184,15 @@ internal sealed class CloudMqttClient : BackgroundService
 
         CloudMqttLog.Connected(_logger, Endpoint, _options.ClientId);
         Volatile.Read(ref _ready).TrySetResult();
-        Connected?.Invoke();
+        try
+        {
+            Connected?.Invoke();
+        }
+        catch (Exception ex)
+        {
+            // A subscriber's bug must not tear down a good connection (the loop would reconnect and call it again).
+            CloudMqttLog.ConnectedHandlerFailed(_logger, ex);
+        }
     }
 
     private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs args)

@@ -19,6 +19,9 @@ internal static partial class CloudMqttLog
     [LoggerMessage(Level = LogLevel.Error, Message = "MQTT handler failed on {Topic}")]
     public static partial void HandlerFailed(ILogger logger, Exception exception, string topic);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "A handler of the MQTT Connected event failed")]
+    public static partial void ConnectedHandlerFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "MQTT disconnect did not complete cleanly")]
     public static partial void DisconnectFailed(ILogger logger, Exception exception);
 }

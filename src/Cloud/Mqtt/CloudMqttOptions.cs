@@ -2,13 +2,14 @@ namespace Edge.Cloud.Mqtt;
 
 using System.ComponentModel.DataAnnotations;
 using System.Net;
+using Edge.Shared.Config;
 
 /// <summary>
 /// Section <c>Mqtt</c> (env vars <c>Mqtt__Embedded</c>, <c>Mqtt__Host</c>, ...). By default the cloud runs its own
 /// broker on loopback and connects to it; with <see cref="Embedded"/> false it connects to an external broker
 /// (Mosquitto, EMQX) at <see cref="Host"/>:<see cref="Port"/> instead.
 /// </summary>
-public sealed class CloudMqttOptions : IValidatableObject
+internal sealed class CloudMqttOptions : IValidatableObject
 {
     public const string Section = "Mqtt";
 
@@ -28,9 +29,23 @@ public sealed class CloudMqttOptions : IValidatableObject
     [Range(1, 65535)]
     public int Port { get; set; } = 1883;
 
+    /// <summary>
+    /// The cloud client's credentials. With <see cref="Devices"/> set and no username, the embedded broker and the
+    /// client share a random password made at startup (username = <see cref="ClientId"/>).
+    /// </summary>
     public string? Username { get; set; }
 
     public string? Password { get; set; }
+
+    /// <summary>
+    /// Device id → password for the embedded broker (<c>Mqtt__Devices__cam-01=...</c>); a value
+    /// <c>sha256:&lt;hex&gt;</c> holds the SHA-256 of the password instead of the password. Empty (the default)
+    /// leaves the broker open, as on a development loopback. Set, every client must log in: a device with its
+    /// id as username and client id, allowed only its own topics (<see cref="BrokerAccess"/>).
+    /// </summary>
+    public Dictionary<string, string> Devices { get; set; } = new(StringComparer.Ordinal);
+
+    public bool RequiresAuthentication => Embedded && Devices.Count > 0;
 
     /// <summary>Must be unique per cloud process on a shared broker, or the instances keep taking each other's session.</summary>
     [Required]
@@ -65,6 +80,37 @@ public sealed class CloudMqttOptions : IValidatableObject
         if (ReconnectMaxDelayMs < ReconnectMinDelayMs)
         {
             yield return new ValidationResult("Mqtt:ReconnectMaxDelayMs must not be below Mqtt:ReconnectMinDelayMs", [nameof(ReconnectMaxDelayMs)]);
+        }
+
+        foreach (var error in DeviceCredentialErrors())
+        {
+            yield return new ValidationResult(error, [nameof(Devices)]);
+        }
+    }
+
+    private IEnumerable<string> DeviceCredentialErrors()
+    {
+        if (Devices.Count > 0 && !Embedded)
+        {
+            // An external broker checks passwords itself; a silently ignored list would look like protection.
+            yield return "Mqtt:Devices configures the embedded broker; secure an external broker with its own password file and ACL (deploy/mosquitto)";
+        }
+
+        foreach (var (id, password) in Devices)
+        {
+            if (ConfigRules.ValidateName(id, "Mqtt:Devices device id") is { } nameError)
+            {
+                yield return nameError;
+            }
+            else if (id == ClientId || id == Username)
+            {
+                yield return $"Mqtt:Devices may not contain '{id}': it is the cloud's own client id or username";
+            }
+
+            if (!DevicePassword.IsWellFormed(password))
+            {
+                yield return $"Mqtt:Devices:{id} must be a non-empty password or 'sha256:' followed by 64 hex digits";
+            }
         }
     }
 }

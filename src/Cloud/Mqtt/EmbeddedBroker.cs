@@ -10,7 +10,10 @@ using MQTTnet.Server;
 /// Registered before <see cref="CloudMqttClient"/>, so it is listening before the client's first attempt and
 /// stops only after the client has disconnected.
 /// </summary>
-internal sealed partial class EmbeddedBroker(IOptions<CloudMqttOptions> options, ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
+internal sealed partial class EmbeddedBroker(
+    IOptions<CloudMqttOptions> options,
+    BrokerAuthenticator authenticator,
+    ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
 {
     private MqttServer? _server;
 
@@ -27,8 +30,13 @@ internal sealed partial class EmbeddedBroker(IOptions<CloudMqttOptions> options,
             .WithPersistentSessions()
             .Build();
         _server = factory.CreateMqttServer(serverOptions);
+        if (o.RequiresAuthentication)
+        {
+            authenticator.Attach(_server);
+        }
+
         await _server.StartAsync();
-        LogStarted(logger, o.EmbeddedBindAddress, o.EmbeddedPort);
+        LogStarted(logger, o.EmbeddedBindAddress, o.EmbeddedPort, o.RequiresAuthentication ? o.Devices.Count : 0);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -42,8 +50,8 @@ internal sealed partial class EmbeddedBroker(IOptions<CloudMqttOptions> options,
 
     public void Dispose() => _server?.Dispose();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port}")]
-    private static partial void LogStarted(ILogger logger, string address, int port);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port} ({Devices} device logins; 0 = open to any client)")]
+    private static partial void LogStarted(ILogger logger, string address, int port, int devices);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker stopped")]
     private static partial void LogStopped(ILogger logger);

@@ -10,9 +10,11 @@ internal static class MqttRegistration
             .ValidateOnStart();
 
         // Hosted services start in registration order and stop in reverse: broker up before the client, down after it.
+        builder.Services.AddSingleton<CloudCredentials>();
         var embedded = builder.Configuration.GetValue($"{CloudMqttOptions.Section}:{nameof(CloudMqttOptions.Embedded)}", new CloudMqttOptions().Embedded);
         if (embedded)
         {
+            builder.Services.AddSingleton<BrokerAuthenticator>();
             builder.Services.AddSingleton<EmbeddedBroker>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         }

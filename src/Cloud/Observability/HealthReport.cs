@@ -1,7 +1,7 @@
 namespace Edge.Cloud.Observability;
 
 /// <summary>The body of <c>GET /healthz</c>.</summary>
-public sealed class HealthReport
+internal sealed class HealthReport
 {
     /// <summary><c>ok</c>, or <c>degraded</c> when the model is missing or MQTT is down.</summary>
     public required string Status { get; init; }

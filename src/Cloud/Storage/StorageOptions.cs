@@ -1,7 +1,7 @@
 namespace Edge.Cloud.Storage;
 
 /// <summary>Section <c>Storage</c>; env var <c>Storage__ConnectionString</c>.</summary>
-public sealed class StorageOptions
+internal sealed class StorageOptions
 {
     public const string Section = "Storage";
 

@@ -3,7 +3,7 @@ namespace Edge.Cloud.Thresholds;
 using Edge.Shared.Config;
 
 /// <summary>One change to a scope's setting, as <c>GET /v1/thresholds/audit</c> returns it.</summary>
-public sealed class AuditEntry
+internal sealed class AuditEntry
 {
     public long Id { get; init; }
 

@@ -1,5 +1,6 @@
 namespace Edge.Cloud.Thresholds;
 
+using System.Globalization;
 using Edge.Cloud.Hosting;
 using Edge.Shared.Config;
 using Edge.Shared.Serialization;
@@ -52,14 +53,16 @@ internal static class ThresholdEndpoints
         return TypedResults.Json([.. all], EdgeJsonContext.Default.ScopeSettingArray);
     }
 
-    private static async Task<IResult> GetAuditAsync(AuditLog audit, int? limit, CancellationToken ct)
+    // The limit is read as a string: a bound int? answers "limit=abc" with a bare 400 and no reason.
+    private static async Task<IResult> GetAuditAsync(AuditLog audit, string? limit, CancellationToken ct)
     {
-        if (limit is < 1 or > 10_000)
+        var count = 100;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > 10_000))
         {
-            return Problems.BadRequest("limit must be within [1, 10000]");
+            return Problems.BadRequest("limit must be a whole number within [1, 10000]");
         }
 
-        var entries = await audit.ReadAsync(limit ?? 100, ct);
+        var entries = await audit.ReadAsync(count, ct);
         return TypedResults.Json([.. entries], CloudJsonContext.Default.AuditEntryArray);
     }
 
@@ -105,13 +108,13 @@ internal static class ThresholdEndpoints
 
     private static async Task<IResult> DeleteAsync(HttpContext context, ThresholdService service, ConfigScope scope, string target)
     {
-        var error = ThresholdService.ValidateTarget(scope, target);
+        var by = context.Request.Query["by"].ToString() is { Length: > 0 } who ? who : ThresholdService.DefaultBy;
+        var error = ThresholdService.ValidateTarget(scope, target) ?? ThresholdService.ValidateBy(by);
         if (error is not null)
         {
             return Problems.BadRequest(error);
         }
 
-        var by = context.Request.Query["by"].ToString() is { Length: > 0 and <= 128 } who ? who : ThresholdService.DefaultBy;
         var result = await service.ClearAsync(scope, target, by, "DELETE " + context.Request.Path, context.RequestAborted);
         if (result is null)
         {

@@ -39,13 +39,14 @@ internal sealed partial class ThresholdService(
             return $"unknown scoreFunction {(int)f}; use one of {string.Join(", ", Enum.GetNames<ScoreFunction>())}";
         }
 
-        if (update.By is { } by && (by.Length > MaxByLength || by.Any(char.IsControl)))
-        {
-            return $"by must be at most {MaxByLength} printable characters";
-        }
-
-        return ConfigRules.ValidateThreshold(update.Threshold) ?? ConfigRules.ValidateAuditSampleRate(update.AuditSampleRate);
+        return ValidateBy(update.By) ?? ConfigRules.ValidateThreshold(update.Threshold) ?? ConfigRules.ValidateAuditSampleRate(update.AuditSampleRate);
     }
+
+    /// <summary>Who made a change goes into the audit log and logs, so it must be short and printable.</summary>
+    public static string? ValidateBy(string? by) =>
+        by is not null && (by.Length > MaxByLength || by.Any(char.IsControl))
+            ? $"by must be at most {MaxByLength} printable characters"
+            : null;
 
     public static string? ValidateTarget(ConfigScope scope, string? target) => scope switch
     {
@@ -84,7 +85,7 @@ internal sealed partial class ThresholdService(
     /// </summary>
     public async Task<ThresholdResult?> ClearAsync(ConfigScope scope, string? target, string by, string reason, CancellationToken cancellationToken)
     {
-        var error = ValidateTarget(scope, target);
+        var error = ValidateTarget(scope, target) ?? ValidateBy(by);
         if (error is not null)
         {
             throw new ArgumentException(error, nameof(target));

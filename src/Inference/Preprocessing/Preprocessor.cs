@@ -2,7 +2,6 @@ namespace Edge.Inference;
 
 using System.Buffers;
 using System.Globalization;
-using Edge.Shared.Inference;
 using Edge.Shared.Models;
 
 /// <summary>
@@ -33,12 +32,6 @@ internal sealed class Preprocessor
     /// <summary>Values per sample (C × H × W).</summary>
     public int Length => Channels * Height * Width;
 
-    public void FromTensor(TensorPayload payload, Span<float> destination)
-    {
-        ArgumentNullException.ThrowIfNull(payload);
-        FromTensor(payload.Shape, payload.Data, destination);
-    }
-
     /// <summary>
     /// Accepts [1,C,H,W], [C,H,W] or [H,W] in raw units: x = raw × rawScale, resized, then normalised.
     /// C may also be 1 for an RGB model (gray is replicated), and H×W may be smaller than the model's when
@@ -48,18 +41,7 @@ internal sealed class Preprocessor
     public void FromTensor(ReadOnlySpan<int> shape, ReadOnlySpan<float> data, Span<float> destination)
     {
         CheckDestination(destination);
-        if (!TryReadShape(shape, out var c, out var h, out var w))
-        {
-            throw new InvalidInputException(
-                $"expected shape {ExpectedShape()} ({Length} values), got [{Join(shape)}]");
-        }
-
-        var needed = c * h * w;
-        if (data.Length != needed)
-        {
-            throw new InvalidInputException($"shape [{Join(shape)}] needs {needed} values, got {data.Length}");
-        }
-
+        var (c, h, w) = CheckTensor(shape, data.Length);
         var index = FirstNonFinite(data);
         if (index >= 0)
         {
@@ -100,6 +82,28 @@ internal sealed class Preprocessor
                 ArrayPool<float>.Shared.Return(scratch);
             }
         }
+    }
+
+    /// <summary>
+    /// Checks a tensor's shape and value count against the rules of <see cref="FromTensor"/>, the shape first;
+    /// every accepted shape needs at most <see cref="Length"/> values.
+    /// </summary>
+    /// <returns>The tensor's channels, height and width.</returns>
+    public (int Channels, int Height, int Width) CheckTensor(ReadOnlySpan<int> shape, int count)
+    {
+        if (!TryReadShape(shape, out var c, out var h, out var w))
+        {
+            throw new InvalidInputException(
+                $"expected shape {ExpectedShape()} ({Length} values), got [{Join(shape)}]");
+        }
+
+        var needed = c * h * w;
+        if (count != needed)
+        {
+            throw new InvalidInputException($"shape [{Join(shape)}] needs {needed} values, got {count}");
+        }
+
+        return (c, h, w);
     }
 
     /// <summary>Decodes PNG/JPEG bytes, scales to [0, 1] (inverted when the manifest says), resizes and normalises.</summary>

@@ -5,7 +5,7 @@ using Microsoft.ML.OnnxRuntime;
 
 /// <summary>
 /// One pre-allocated unit of work: pinned input and output arrays with <see cref="OrtValue"/>s created once
-/// over them (one pair per batch size), so a run allocates no tensors. Rent it from
+/// over them and bound to the session (one pair per batch size), so a run allocates nothing. Rent it from
 /// <see cref="OnnxModel.RentAsync"/>, fill <see cref="Input"/>, <see cref="Run"/>, read <see cref="Logits"/>,
 /// then dispose it to hand it back. A slot is used by one caller at a time.
 /// </summary>
@@ -15,8 +15,7 @@ internal sealed class InferenceSlot : IDisposable
     private readonly float[] _input;
     private readonly float[] _logits;
     private readonly float[] _probabilities;
-    private readonly OrtValue[][] _inputValues;
-    private readonly OrtValue[][] _outputValues;
+    private readonly Binding[] _bindings;
     private readonly RunOptions _runOptions = new();
     private int _rented;
 
@@ -27,21 +26,13 @@ internal sealed class InferenceSlot : IDisposable
         _input = GC.AllocateArray<float>(sampleLength * maxBatch, pinned: true);
         _logits = GC.AllocateArray<float>(classes * maxBatch, pinned: true);
         _probabilities = new float[classes];
-        _inputValues = new OrtValue[maxBatch][];
-        _outputValues = new OrtValue[maxBatch][];
+        _bindings = new Binding[maxBatch];
         for (var n = 1; n <= maxBatch; n++)
         {
-            _inputValues[n - 1] =
-            [
-                OrtValue.CreateTensorValueFromMemory(
-                    OrtMemoryInfo.DefaultInstance,
-                    _input.AsMemory(0, sampleLength * n),
-                    [n, inputShape[1], inputShape[2], inputShape[3]]),
-            ];
-            _outputValues[n - 1] =
-            [
-                OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _logits.AsMemory(0, classes * n), [n, classes]),
-            ];
+            var input = OrtValue.CreateTensorValueFromMemory(
+                OrtMemoryInfo.DefaultInstance, _input.AsMemory(0, sampleLength * n), [n, inputShape[1], inputShape[2], inputShape[3]]);
+            var output = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _logits.AsMemory(0, classes * n), [n, classes]);
+            _bindings[n - 1] = new Binding(input, output, model.Bind(input, output));
         }
 
         SampleLength = sampleLength;
@@ -52,7 +43,7 @@ internal sealed class InferenceSlot : IDisposable
 
     public int Classes { get; }
 
-    public int MaxBatch => _inputValues.Length;
+    public int MaxBatch => _bindings.Length;
 
     /// <summary>The first sample's input; write the preprocessed values here.</summary>
     public Span<float> Input => _input.AsSpan(0, SampleLength);
@@ -69,7 +60,7 @@ internal sealed class InferenceSlot : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(batchSize, MaxBatch);
-        _model.Run(_runOptions, _inputValues[batchSize - 1], _outputValues[batchSize - 1]);
+        _model.Run(_runOptions, _bindings[batchSize - 1].IoBinding);
     }
 
     /// <summary>Calibrated score of row <paramref name="row"/> with the model's temperature (valid until the next run).</summary>
@@ -89,9 +80,11 @@ internal sealed class InferenceSlot : IDisposable
 
     internal void Release()
     {
-        foreach (var values in _inputValues.Concat(_outputValues))
+        foreach (var binding in _bindings)
         {
-            values[0].Dispose();
+            binding.IoBinding.Dispose();
+            binding.Input.Dispose();
+            binding.Output.Dispose();
         }
 
         _runOptions.Dispose();
@@ -103,4 +96,7 @@ internal sealed class InferenceSlot : IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, MaxBatch);
         return row;
     }
+
+    /// <summary>The tensors over the first n rows, bound once so a run passes no names or handles (and allocates nothing).</summary>
+    private sealed record Binding(OrtValue Input, OrtValue Output, OrtIoBinding IoBinding);
 }

@@ -15,8 +15,6 @@ internal sealed class OnnxModel : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly SessionOptions _sessionOptions;
-    private readonly string[] _inputNames;
-    private readonly string[] _outputNames;
     private readonly ConcurrentQueue<InferenceSlot> _free = new();
     private readonly SemaphoreSlim _available;
     private readonly InferenceSlot[] _slots;
@@ -27,8 +25,6 @@ internal sealed class OnnxModel : IDisposable
         ManifestPath = file.ManifestPath;
         ModelPath = file.ModelPath;
         Preprocessor = new Preprocessor(Manifest.Input, options.MaxImagePixels);
-        _inputNames = [Manifest.Input.Name];
-        _outputNames = [Manifest.Output.Name];
         _sessionOptions = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
@@ -160,8 +156,28 @@ internal sealed class OnnxModel : IDisposable
         _available?.Dispose();
     }
 
-    internal void Run(RunOptions runOptions, OrtValue[] inputs, OrtValue[] outputs) =>
-        _session.Run(runOptions, _inputNames, inputs, _outputNames, outputs);
+    /// <summary>Binds a slot's tensors to the model's input and output for <see cref="Run"/>.</summary>
+    internal OrtIoBinding Bind(OrtValue input, OrtValue output)
+    {
+        var binding = _session.CreateIoBinding();
+        try
+        {
+            binding.BindInput(Manifest.Input.Name, input);
+            binding.BindOutput(Manifest.Output.Name, output);
+            return binding;
+        }
+        catch
+        {
+            binding.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs pre-bound tensors: unlike <c>Run</c> with name and value lists, it allocates no managed arrays,
+    /// iterators or delegates per call.
+    /// </summary>
+    internal void Run(RunOptions runOptions, OrtIoBinding binding) => _session.RunWithBinding(runOptions, binding);
 
     internal void Return(InferenceSlot slot)
     {

@@ -29,15 +29,18 @@ internal static class Scoring
             max = Math.Max(max, logits[i]);
         }
 
+        // Each exponential once (they dominate the cost), kept in double until normalised.
+        Span<double> exps = logits.Length <= 256 ? stackalloc double[logits.Length] : new double[logits.Length];
         double sum = 0;
         for (var i = 0; i < logits.Length; i++)
         {
-            sum += Math.Exp((logits[i] - max) / temperature);
+            exps[i] = Math.Exp((logits[i] - max) / temperature);
+            sum += exps[i];
         }
 
         for (var i = 0; i < logits.Length; i++)
         {
-            probabilities[i] = (float)(Math.Exp((logits[i] - max) / temperature) / sum);
+            probabilities[i] = (float)(exps[i] / sum);
         }
     }
 

@@ -18,23 +18,25 @@ public sealed class InferenceApiTests
     }
 
     [Fact]
-    public async Task A_quoted_number_is_a_type_error()
+    public async Task A_quoted_number_is_refused_naming_the_element()
     {
-        await AssertRefusedThenServesAsync(Requests.Raw("{\"shape\": [8,8], \"data\": [\"1\"]}", "application/json"), HttpStatusCode.BadRequest, "malformed JSON");
+        await AssertRefusedThenServesAsync(Requests.Raw("{\"shape\": [8,8], \"data\": [\"1\"]}", "application/json"), HttpStatusCode.BadRequest, "data[0] must be a number, got the string");
     }
 
     [Fact]
-    public async Task NaN_is_refused()
+    public async Task NaN_is_refused_naming_the_element()
     {
         var data = string.Join(',', Enumerable.Repeat("NaN", 64));
-        await AssertRefusedThenServesAsync(Requests.Raw($"{{\"shape\": [8,8], \"data\": [{data}]}}", "application/json"), HttpStatusCode.BadRequest, "malformed JSON");
+        await AssertRefusedThenServesAsync(
+            Requests.Raw($"{{\"shape\": [8,8], \"data\": [{data}]}}", "application/json"), HttpStatusCode.BadRequest, "malformed JSON in data[0]");
     }
 
     [Fact]
     public async Task A_value_beyond_float_range_is_refused()
     {
         var data = string.Join(',', Enumerable.Repeat("1e39", 64));
-        await AssertRefusedThenServesAsync(Requests.Raw($"{{\"shape\": [8,8], \"data\": [{data}]}}", "application/json"), HttpStatusCode.BadRequest, string.Empty);
+        await AssertRefusedThenServesAsync(
+            Requests.Raw($"{{\"shape\": [8,8], \"data\": [{data}]}}", "application/json"), HttpStatusCode.BadRequest, "data[0] is 1e39, beyond the range of a float");
     }
 
     [Fact]
@@ -48,7 +50,7 @@ public sealed class InferenceApiTests
     public async Task A_body_over_the_limit_is_a_413()
     {
         var big = new string(' ', 5000);
-        await AssertRefusedThenServesAsync(Requests.Raw($"{{\"shape\": [8,8],{big} \"data\": []}}", "application/json"), HttpStatusCode.RequestEntityTooLarge, "exceeds 4096 bytes");
+        await AssertRefusedThenServesAsync(Requests.Raw($"{{\"shape\": [8,8],{big} \"data\": []}}", "application/json"), HttpStatusCode.RequestEntityTooLarge, "exceeds the limit of 4096 bytes");
     }
 
     [Fact]
@@ -57,7 +59,7 @@ public sealed class InferenceApiTests
         var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes("{" + new string(' ', 10_000) + "}")));
         content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         content.Headers.ContentLength = null;
-        await AssertRefusedThenServesAsync(content, HttpStatusCode.RequestEntityTooLarge, "exceeds 4096 bytes", chunked: true);
+        await AssertRefusedThenServesAsync(content, HttpStatusCode.RequestEntityTooLarge, "exceeds the limit of 4096 bytes", chunked: true);
     }
 
     [Fact]

@@ -1,10 +1,8 @@
 namespace Edge.Agent.Tests.CloudClient;
 
 using Edge.Agent.CloudClient;
-using Edge.Agent.Hosting;
 using Edge.Agent.Tests.Support;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
@@ -82,17 +80,5 @@ public sealed class CloudInferenceClientTests
     private static Task<CloudResult> InferAsync(CloudInferenceClient client) =>
         client.InferAsync("{\"shape\":[8,8],\"data\":[]}"u8.ToArray(), "application/json", Fallback, TestContext.Current.CancellationToken);
 
-    private static IHost BuildClientHost(string baseUrl, TimeProvider time)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Cloud:BaseUrl"] = baseUrl,
-            ["Cloud:RetryBaseDelay"] = "00:00:00",
-        });
-        builder.Services.AddSingleton(time);
-        builder.Services.AddOptions<AgentOptions>();
-        builder.AddCloudClient();
-        return builder.Build();
-    }
+    private static IHost BuildClientHost(string baseUrl, TimeProvider time) => CloudClientHost.Build(baseUrl, time);
 }

@@ -34,15 +34,17 @@ public sealed class ConfigSyncEventsTests
     }
 
     [Fact]
-    public async Task A_cancelled_waiter_throws_and_does_not_block_later_outcomes()
+    public async Task A_cancelled_waiter_throws_and_a_live_waiter_beside_it_still_completes()
     {
         var events = new ConfigSyncEvents();
         using var cts = new CancellationTokenSource();
-        var waiting = events.WaitForAppliedAsync(ConfigScope.Fleet, 1, cts.Token);
+        var cancelled = events.WaitForAppliedAsync(ConfigScope.Fleet, 1, cts.Token);
+        var live = events.WaitForAppliedAsync(ConfigScope.Fleet, 1, TestContext.Current.CancellationToken);
 
         await cts.CancelAsync();
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
         events.Publish(new ConfigSyncOutcome(ConfigScope.Fleet, ConfigOutcomeKind.Applied, 1, Settings, null));
+
+        Assert.Equal(1, (await live).Version);
     }
 }

@@ -50,6 +50,30 @@ public sealed class OnnxModelTests
     }
 
     [Fact]
+    public void Renting_running_and_scoring_a_slot_allocates_nothing()
+    {
+        using var model = OnnxModel.Load(EdgeManifest, new OnnxModelOptions { MaxBatch = 4 }, NullLogger.Instance);
+        var pixels = HeldOut.Digits[0].Pixels;
+        void Answer()
+        {
+            using var slot = model.Rent();
+            model.Preprocessor.FromTensor([8, 8], pixels, slot.Input);
+            slot.Run();
+            slot.Run(4);
+            slot.Score(ScoreFunction.Entropy);
+        }
+
+        Answer();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            Answer();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void A_batch_gives_the_same_logits_as_single_runs()
     {
         using var model = OnnxModel.Load(EdgeManifest, new OnnxModelOptions { MaxBatch = 8, Slots = 1 }, NullLogger.Instance);

@@ -79,13 +79,48 @@ public sealed class AgentMqttConnectionTests
         await connection.StopAsync(deadline.Token);
     }
 
-    private const int BackoffEventId = 2004;
+    [Fact]
+    public async Task A_refused_login_counts_as_a_failed_attempt_and_the_right_password_connects()
+    {
+        using var deadline = Deadline();
+        await using var broker = await MosquittoBroker.StartAsync(
+            async folder =>
+            {
+                await MosquittoFiles.WritePasswordFileAsync(Path.Combine(folder.Directory, "passwd"), [("cam-1", "right")], deadline.Token);
+                return $"listener {folder.Port} {MosquittoBroker.Host}\nallow_anonymous false\npassword_file {Path.Combine(folder.Directory, "passwd")}\n{MosquittoFiles.LogSettings}";
+            },
+            deadline.Token);
+        var log = new CapturingLogger<AgentMqttConnection>();
+        using var refused = Create(broker.Port, TimeProvider.System, logger: log, username: "cam-1", password: "wrong");
+        using var accepted = Create(broker.Port, TimeProvider.System, username: "cam-1", password: "right");
 
-    private static AgentMqttConnection Create(int port, TimeProvider time, TimeSpan? reconnectDelay = null, ILogger<AgentMqttConnection>? logger = null)
+        await refused.StartAsync(deadline.Token);
+        await log.WaitForEventAsync(ConnectFailedEventId, deadline.Token);
+        await refused.StopAsync(deadline.Token);
+        await accepted.StartAsync(deadline.Token);
+        await accepted.WaitUntilConnectedAsync(deadline.Token);
+        await accepted.StopAsync(deadline.Token);
+
+        Assert.False(refused.IsConnected);
+        Assert.DoesNotContain(log.Lines, line => line.Contains($" {ConnectedEventId} ", StringComparison.Ordinal));
+        Assert.Contains(log.Lines, line => line.Contains("refused", StringComparison.Ordinal));
+    }
+
+    private const int BackoffEventId = 2004;
+    private const int ConnectedEventId = 2001;
+    private const int ConnectFailedEventId = 2003;
+
+    private static AgentMqttConnection Create(
+        int port,
+        TimeProvider time,
+        TimeSpan? reconnectDelay = null,
+        ILogger<AgentMqttConnection>? logger = null,
+        string? username = null,
+        string? password = null)
     {
         var delay = reconnectDelay ?? TimeSpan.FromMilliseconds(50);
-        var options = new MqttOptions { Port = port, ReconnectMinDelay = delay, ReconnectMaxDelay = delay };
-        var agent = new AgentOptions { DeviceId = "conn-" + Guid.NewGuid().ToString("N")[..8] };
+        var options = new MqttOptions { Port = port, ReconnectMinDelay = delay, ReconnectMaxDelay = delay, Username = username, Password = password };
+        var agent = new AgentOptions { DeviceId = username ?? "conn-" + Guid.NewGuid().ToString("N")[..8] };
         return new AgentMqttConnection(Options.Create(options), Options.Create(agent), time, logger ?? NullLogger<AgentMqttConnection>.Instance);
     }
 

@@ -1,7 +1,11 @@
 namespace Edge.Agent.Tests.Routing;
 
+using System.Text.Json;
+using Edge.Agent.Routing;
 using Edge.Agent.Tests.Support;
+using Edge.Inference;
 using Edge.Shared.Inference;
+using Edge.Shared.Serialization;
 using Edge.TestSupport;
 using Xunit;
 
@@ -190,6 +194,35 @@ public sealed class RouterPathTests
         Assert.Equal(Decision.Cloud, answer.Decision);
         Assert.Equal(LocalLabel(agent, sample.Pixels), answer.LocalLabel);
         Assert.Equal("image/png", Assert.Single(cloud.ContentTypes));
+    }
+
+    [Fact]
+    public async Task A_local_answer_from_a_json_body_allocates_nothing_but_the_answer()
+    {
+        await using var cloud = await FakeCloud.StartAsync();
+        await using var agent = await TestAgentHost.StartAsync(cloud.BaseUrl, new Dictionary<string, string?> { ["Routing:DefaultThreshold"] = "0" });
+        var router = agent.Service<InferenceRouter>();
+        var body = JsonSerializer.SerializeToUtf8Bytes(
+            new TensorPayload { Shape = [1, 1, 8, 8], Data = HeldOut.Digits[0].Pixels }, EdgeJsonContext.Default.TensorPayload);
+        var request = new InferenceRequest(body, ContentTypes.Json, InferBodyFormat.TensorJson);
+
+        AnswerSynchronously(router, request);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            AnswerSynchronously(router, request);
+        }
+
+        // The answer object, which the caller gets serialized, is 88 bytes on a 64-bit runtime; anything more is a regression.
+        Assert.InRange((GC.GetAllocatedBytesForCurrentThread() - before) / 100.0, 1, 128);
+    }
+
+    private static InferenceAnswer AnswerSynchronously(InferenceRouter router, InferenceRequest request)
+    {
+        var pending = router.InferAsync(request, CancellationToken.None);
+        return pending.IsCompletedSuccessfully
+            ? pending.Result
+            : throw new InvalidOperationException("a Local answer must complete without waiting");
     }
 
     /// <summary>What the agent's model says on its own, straight through the runtime.</summary>

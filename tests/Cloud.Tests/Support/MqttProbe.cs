@@ -1,6 +1,7 @@
 namespace Edge.Cloud.Tests.Support;
 
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -21,27 +22,65 @@ internal sealed class MqttProbe : IAsyncDisposable
         _client.ApplicationMessageReceivedAsync += e =>
         {
             var m = e.ApplicationMessage;
+            ReceivedTopics.Enqueue(m.Topic);
             _received.Writer.TryWrite(new Received(m.Topic, m.Payload.ToArray(), m.Retain));
             return Task.CompletedTask;
         };
     }
 
-    public static async Task<MqttProbe> ConnectAsync(int port, CancellationToken cancellationToken)
+    /// <summary>How a device logs in when the broker checks: its id is both username and client id.</summary>
+    public static MqttClientOptionsBuilder DeviceLogin(string deviceId, string password) =>
+        new MqttClientOptionsBuilder().WithClientId(deviceId).WithCredentials(deviceId, password);
+
+    /// <summary>The topic of every message received so far, in order, whether or not a wait consumed it.</summary>
+    public ConcurrentQueue<string> ReceivedTopics { get; } = new();
+
+    public static Task<MqttProbe> ConnectAsync(int port, CancellationToken cancellationToken) =>
+        ConnectAsync(port, new MqttClientOptionsBuilder().WithClientId("probe-" + Guid.NewGuid().ToString("N")[..8]), cancellationToken);
+
+    /// <summary>Connects with <paramref name="options"/> (credentials, client id, will) plus the broker's address.</summary>
+    /// <exception cref="InvalidOperationException">The broker refused the connection.</exception>
+    public static async Task<MqttProbe> ConnectAsync(int port, MqttClientOptionsBuilder options, CancellationToken cancellationToken)
     {
         var probe = new MqttProbe();
-        var options = new MqttClientOptionsBuilder()
-            .WithTcpServer("127.0.0.1", port)
-            .WithClientId("probe-" + Guid.NewGuid().ToString("N")[..8])
-            .WithProtocolVersion(MqttProtocolVersion.V500)
-            .Build();
-        await probe._client.ConnectAsync(options, cancellationToken);
+        var code = await probe.ConnectCoreAsync(port, options, cancellationToken);
+        if (code != MqttClientConnectResultCode.Success)
+        {
+            probe._client.Dispose();
+            throw new InvalidOperationException($"the broker refused the connection: {code}");
+        }
+
         return probe;
     }
 
-    public Task SubscribeAsync(string topicFilter, CancellationToken cancellationToken) =>
-        _client.SubscribeAsync(topicFilter, MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken);
+    /// <summary>How the broker answers a CONNECT with <paramref name="options"/>; the connection is closed again.</summary>
+    public static async Task<MqttClientConnectResultCode> TryConnectAsync(int port, MqttClientOptionsBuilder options, CancellationToken cancellationToken)
+    {
+        await using var probe = new MqttProbe();
+        return await probe.ConnectCoreAsync(port, options, cancellationToken);
+    }
 
-    public Task PublishAsync(string topic, string payload, bool retain, CancellationToken cancellationToken) =>
+    public async Task<MqttClientSubscribeResultCode> SubscribeAsync(string topicFilter, CancellationToken cancellationToken) =>
+        (await _client.SubscribeAsync(topicFilter, MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken)).Items.Single().ResultCode;
+
+    /// <summary>Ends the connection without a DISCONNECT, as a power cut would (the broker then sends the will).</summary>
+    public void Drop() => _client.Dispose();
+
+    /// <summary>The next message on a topic matching <paramref name="topicFilter"/>, with its raw payload.</summary>
+    public async Task<(string Topic, byte[] Payload)> WaitForAnyAsync(string topicFilter, CancellationToken cancellationToken)
+    {
+        await foreach (var message in _received.Reader.ReadAllAsync(cancellationToken))
+        {
+            if (MqttTopicFilterComparer.Compare(message.Topic, topicFilter) == MqttTopicFilterCompareResult.IsMatch)
+            {
+                return (message.Topic, message.Payload);
+            }
+        }
+
+        throw new InvalidOperationException("the probe stopped receiving");
+    }
+
+    public Task<MqttClientPublishResult> PublishAsync(string topic, string payload, bool retain, CancellationToken cancellationToken) =>
         _client.PublishAsync(
             new MqttApplicationMessageBuilder()
                 .WithTopic(topic)
@@ -51,7 +90,7 @@ internal sealed class MqttProbe : IAsyncDisposable
                 .Build(),
             cancellationToken);
 
-    public Task PublishReportedAsync(ReportedConfig config, CancellationToken cancellationToken) =>
+    public Task<MqttClientPublishResult> PublishReportedAsync(ReportedConfig config, CancellationToken cancellationToken) =>
         PublishAsync(
             Edge.Shared.Mqtt.Topics.DeviceReported(config.DeviceId),
             JsonSerializer.Serialize(config, EdgeJsonContext.Default.ReportedConfig),
@@ -72,6 +111,21 @@ internal sealed class MqttProbe : IAsyncDisposable
         }
 
         throw new InvalidOperationException("the probe stopped receiving");
+    }
+
+    private async Task<MqttClientConnectResultCode> ConnectCoreAsync(int port, MqttClientOptionsBuilder options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // MQTTnet 5 answers a refused CONNECT with a result code instead of an exception.
+            var result = await _client.ConnectAsync(options.WithTcpServer("127.0.0.1", port).WithProtocolVersion(MqttProtocolVersion.V500).Build(), cancellationToken);
+            return result.ResultCode;
+        }
+        catch
+        {
+            _client.Dispose();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -6,8 +6,8 @@ using System.Globalization;
 using System.Net.Sockets;
 
 /// <summary>
-/// A real Mosquitto on a free loopback port, configured from a file in its own temp folder (anonymous,
-/// no persistence, log on stdout). <see cref="StopAsync"/> kills it like a crash and
+/// A real Mosquitto on a free loopback port, configured from a file in its own temp folder (by default
+/// anonymous, no persistence, log on stdout). <see cref="StopAsync"/> kills it like a crash and
 /// <see cref="StartAgainAsync"/> brings it back on the same port, for reconnect tests.
 /// </summary>
 public sealed class MosquittoBroker : IAsyncDisposable
@@ -17,7 +17,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
     public const string MissingMessage = "mosquitto not found: apt-get install -y mosquitto (the README's test prerequisites)";
 
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(15);
-    private static readonly string[] Candidates = ["/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto", "/opt/homebrew/sbin/mosquitto"];
+    private static readonly string[] CandidateFolders = ["/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin", "/opt/homebrew/sbin", "/opt/homebrew/bin"];
 
     private readonly string _binary;
     private readonly string _directory;
@@ -30,20 +30,6 @@ public sealed class MosquittoBroker : IAsyncDisposable
         _directory = directory;
         Port = port;
         ConfigPath = Path.Combine(directory, "mosquitto.conf");
-        File.WriteAllText(ConfigPath, string.Create(CultureInfo.InvariantCulture, $"""
-            listener {port} {Host}
-            allow_anonymous true
-            persistence false
-            set_tcp_nodelay true
-            log_dest stdout
-            log_type error
-            log_type warning
-            log_type notice
-            log_type information
-            connection_messages true
-            log_timestamp_format %H:%M:%S
-
-            """));
     }
 
     public int Port { get; }
@@ -55,13 +41,30 @@ public sealed class MosquittoBroker : IAsyncDisposable
     /// <summary>What the broker printed so far (for assertion messages).</summary>
     public string Log => string.Join(Environment.NewLine, _log);
 
-    /// <summary>Starts a broker and returns once its port accepts connections.</summary>
-    public static async Task<MosquittoBroker> StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>Starts an anonymous broker without persistence and returns once its port accepts connections.</summary>
+    public static Task<MosquittoBroker> StartAsync(CancellationToken cancellationToken = default) =>
+        StartAsync(folder => Task.FromResult(string.Create(CultureInfo.InvariantCulture, $"""
+            listener {folder.Port} {Host}
+            allow_anonymous true
+            persistence false
+            set_tcp_nodelay true
+            {MosquittoFiles.LogSettings}
+            """)), cancellationToken);
+
+    /// <summary>Starts a broker with its own configuration and returns once its port accepts connections.</summary>
+    /// <param name="configure">
+    /// Writes any files the broker needs into its folder and returns the whole configuration (listening on
+    /// <see cref="Host"/> and the folder's port).
+    /// </param>
+    public static async Task<MosquittoBroker> StartAsync(Func<BrokerFolder, Task<string>> configure, CancellationToken cancellationToken = default)
     {
-        var binary = FindBinary();
-        var broker = new MosquittoBroker(binary, Directory.CreateTempSubdirectory("edge-mosquitto-").FullName, FreePort.Next());
+        ArgumentNullException.ThrowIfNull(configure);
+        var broker = new MosquittoBroker(FindBinary(), Directory.CreateTempSubdirectory("edge-mosquitto-").FullName, FreePort.Next());
         try
         {
+            var config = await configure(new BrokerFolder(broker._directory, broker.Port));
+            await File.WriteAllTextAsync(broker.ConfigPath, config, cancellationToken);
+            MosquittoFiles.MakeReadableByBroker(broker._directory);
             await broker.StartAgainAsync(cancellationToken);
             return broker;
         }
@@ -72,20 +75,13 @@ public sealed class MosquittoBroker : IAsyncDisposable
         }
     }
 
-    /// <summary>The mosquitto binary, or an exception saying how to install it.</summary>
-    public static string FindBinary()
+    /// <summary>The mosquitto binary (or another of the package's, e.g. <c>mosquitto_passwd</c>), or an exception saying how to install it.</summary>
+    public static string FindBinary(string name = "mosquitto")
     {
-        foreach (var candidate in Candidates)
+        var path = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        foreach (var dir in CandidateFolders.Concat(path))
         {
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = Path.Combine(dir, "mosquitto");
+            var candidate = Path.Combine(dir, name);
             if (File.Exists(candidate))
             {
                 return candidate;
@@ -191,3 +187,4 @@ public sealed class MosquittoBroker : IAsyncDisposable
         }
     }
 }
+

@@ -1,4 +1,4 @@
-namespace Edge.Cloud.Inference;
+namespace Edge.Inference;
 
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
@@ -15,6 +15,9 @@ internal static class RequestBody
     /// <summary>Returns the body, or <see cref="PooledBytes.TooLarge"/> when it exceeds <paramref name="maxBytes"/>.</summary>
     public static async ValueTask<PooledBytes> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(maxBytes, Array.MaxLength);
         if (request.ContentLength > maxBytes)
         {
             return PooledBytes.Refused;
@@ -22,12 +25,12 @@ internal static class RequestBody
 
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            // Kestrel's own cap, one byte above ours so our check (and message) is the one that fires.
+            // Kestrel's own cap (30 MB by default) goes one byte above ours, so our check and message are the ones that fire.
             limit.MaxRequestBodySize = maxBytes + 1L;
         }
 
-        var size = (int)Math.Min(maxBytes + 1L, request.ContentLength is { } declared ? declared + 1 : InitialBufferBytes);
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
+        // One byte more than the declared length, so the read that finds the end needs no larger buffer.
+        byte[]? buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(maxBytes + 1L, (request.ContentLength ?? InitialBufferBytes) + 1));
         var length = 0;
         try
         {
@@ -35,71 +38,39 @@ internal static class RequestBody
             {
                 if (length == buffer.Length)
                 {
-                    if (length > maxBytes)
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        return PooledBytes.Refused;
-                    }
-
                     var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(maxBytes + 1L, buffer.Length * 2L));
                     buffer.AsSpan(0, length).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
                 }
 
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken);
+                // Never more than one byte past the limit, however large the pool's array.
+                var room = (int)Math.Min(buffer.Length - length, maxBytes + 1L - length);
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length, room), cancellationToken);
                 if (read == 0)
                 {
-                    return new PooledBytes(buffer, length);
+                    var body = new PooledBytes(buffer, length);
+                    buffer = null;
+                    return body;
                 }
 
                 length += read;
                 if (length > maxBytes)
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
                     return PooledBytes.Refused;
                 }
             }
         }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
             return PooledBytes.Refused;
         }
-        catch
+        finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
-        }
-    }
-}
-
-/// <summary>A body in a rented array; dispose once to return it to the pool.</summary>
-internal readonly struct PooledBytes : IDisposable
-{
-    private readonly byte[]? _array;
-
-    public PooledBytes(byte[] array, int length)
-    {
-        _array = array;
-        Length = length;
-    }
-
-    public static PooledBytes Refused => default;
-
-    public bool TooLarge => _array is null;
-
-    public int Length { get; }
-
-    public ReadOnlyMemory<byte> Memory => _array.AsMemory(0, Length);
-
-    public ReadOnlySpan<byte> Span => _array.AsSpan(0, Length);
-
-    public void Dispose()
-    {
-        if (_array is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_array);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 }

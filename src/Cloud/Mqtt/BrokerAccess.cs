@@ -1,0 +1,34 @@
+namespace Edge.Cloud.Mqtt;
+
+/// <summary>
+/// What a device may touch on the embedded broker (DESIGN §3: only its own topics): read and write under
+/// <c>edge/v1/dev/{its id}/#</c>, read <c>edge/v1/fleet/#</c> and <c>edge/v1/group/+/config/desired</c>.
+/// The same rules as <c>deploy/mosquitto/aclfile</c>. Device ids are validated names, never wildcards.
+/// </summary>
+internal static class BrokerAccess
+{
+    public static bool CanPublish(string deviceId, string topic)
+    {
+        ArgumentNullException.ThrowIfNull(deviceId);
+        ArgumentNullException.ThrowIfNull(topic);
+        return IsOwn(deviceId, topic.Split('/'));
+    }
+
+    /// <summary>
+    /// True when every topic <paramref name="filter"/> can match is readable: a wildcard may only stand where
+    /// the rule itself has one, so <c>edge/v1/dev/+/…</c> (every device) is refused.
+    /// </summary>
+    public static bool CanSubscribe(string deviceId, string filter)
+    {
+        ArgumentNullException.ThrowIfNull(deviceId);
+        ArgumentNullException.ThrowIfNull(filter);
+
+        // $share/… would read other devices' messages through a shared group; $SYS is the broker's own.
+        var levels = filter.Split('/');
+        return !filter.StartsWith('$') && (IsOwn(deviceId, levels) || levels is ["edge", "v1", "fleet", ..] || IsGroupDesired(levels));
+    }
+
+    private static bool IsOwn(string deviceId, string[] levels) => levels is ["edge", "v1", "dev", var id, ..] && id == deviceId;
+
+    private static bool IsGroupDesired(string[] levels) => levels is ["edge", "v1", "group", var group, "config", "desired"] && group != "#";
+}

@@ -1,0 +1,92 @@
+namespace Edge.Cloud.Mqtt;
+
+using Microsoft.Extensions.Options;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+/// <summary>
+/// Device authentication and topic access on the embedded broker, on when <c>Mqtt:Devices</c> is set.
+/// A device logs in with its id as username and client id (so no device can take over another's persistent
+/// session) and is held to <see cref="BrokerAccess"/>; the cloud's own client (<see cref="CloudCredentials"/>)
+/// may do anything. Refusals are answered with MQTT 5 reason codes and logged, and the connection stays up.
+/// </summary>
+internal sealed partial class BrokerAuthenticator(IOptions<CloudMqttOptions> options, CloudCredentials cloud, ILogger<BrokerAuthenticator> logger)
+{
+    public void Attach(MqttServer server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        server.ValidatingConnectionAsync += ValidateConnectionAsync;
+        server.InterceptingPublishAsync += InterceptPublishAsync;
+        server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
+    }
+
+    private Task ValidateConnectionAsync(ValidatingConnectionEventArgs args)
+    {
+        if (cloud.Matches(args.UserName, args.Password))
+        {
+            return Task.CompletedTask;
+        }
+
+        if (args.UserName is not { } deviceId ||
+            !options.Value.Devices.TryGetValue(deviceId, out var password) ||
+            !DevicePassword.Matches(password, args.Password))
+        {
+            args.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
+            LogRefusedLogin(logger, args.UserName, args.ClientId, args.RemoteEndPoint?.ToString());
+        }
+        else if (!string.Equals(args.ClientId, deviceId, StringComparison.Ordinal))
+        {
+            args.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+            args.ReasonString = "a device connects with its device id as client id";
+            LogRefusedClientId(logger, deviceId, args.ClientId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    // Wills pass through here too, so a device cannot leave a message on another's topic by disconnecting.
+    private Task InterceptPublishAsync(InterceptingPublishEventArgs args)
+    {
+        var topic = args.ApplicationMessage.Topic;
+        if (!Allowed(args.UserName, BrokerAccess.CanPublish, topic))
+        {
+            args.ProcessPublish = false;
+            args.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+            LogRefusedPublish(logger, args.ClientId, topic);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs args)
+    {
+        if (!Allowed(args.UserName, BrokerAccess.CanSubscribe, args.TopicFilter.Topic))
+        {
+            args.ProcessSubscription = false;
+            args.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+            LogRefusedSubscription(logger, args.ClientId, args.TopicFilter.Topic);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The broker only lets in a client whose username it validated above, so the name is the identity:
+    /// the cloud's may do anything, a device's what <paramref name="deviceRule"/> allows it.
+    /// </summary>
+    private bool Allowed(string? userName, Func<string, string, bool> deviceRule, string topic) =>
+        userName is not null &&
+        ((cloud.Username is { } name && string.Equals(userName, name, StringComparison.Ordinal)) || deviceRule(userName, topic));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT login refused for user {UserName} (client {ClientId}) from {Endpoint}: unknown device or wrong password")]
+    private static partial void LogRefusedLogin(ILogger logger, string? userName, string? clientId, string? endpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT login refused for device {DeviceId}: client id {ClientId} is not its device id")]
+    private static partial void LogRefusedClientId(ILogger logger, string deviceId, string? clientId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT publish by {ClientId} to {Topic} refused: not one of its topics")]
+    private static partial void LogRefusedPublish(ILogger logger, string clientId, string topic);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT subscription by {ClientId} to {Filter} refused: not one of its topics")]
+    private static partial void LogRefusedSubscription(ILogger logger, string clientId, string filter);
+}
