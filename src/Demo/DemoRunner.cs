@@ -25,6 +25,11 @@ internal static class DemoRunner
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
         var ct = cts.Token;
         var thresholds = ParseThresholds(args) ?? DefaultThresholds;
+        if (Console.IsOutputRedirected)
+        {
+            // Logs and CI capture: 80 columns would wrap the tables.
+            AnsiConsole.Profile.Width = 120;
+        }
         var samples = LoadHeldOut();
 
         AnsiConsole.Write(new Rule("[bold]Edge[/] — device–cloud collaborative inference demo").LeftJustified());
@@ -69,6 +74,7 @@ internal static class DemoRunner
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn())
             .StartAsync(p => StreamAsync(agentHttp, samples, p.AddTask("cloud down", maxValue: samples.Length), ct));
         AnsiConsole.Write(Tables.Outage(outageThreshold, outage));
+        AnsiConsole.MarkupLine($"Degraded because: {Markup.Escape(outage.DegradedReasons)}");
         AnsiConsole.MarkupLine(outage.Count == samples.Length
             ? $"[green]The agent answered all {outage.Count} requests with the cloud down.[/]"
             : $"[red]Only {outage.Count} of {samples.Length} requests were answered.[/]");

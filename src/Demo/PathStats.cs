@@ -6,6 +6,7 @@ using Edge.Shared.Inference;
 internal sealed class PathStats
 {
     private readonly List<(Decision Decision, bool Correct, bool LocalCorrect, double LatencyMs)> _answers = [];
+    private readonly Dictionary<string, int> _degradedReasons = new(StringComparer.Ordinal);
 
     public int Count => _answers.Count;
 
@@ -13,7 +14,14 @@ internal sealed class PathStats
     {
         var expected = expectedLabel.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _answers.Add((answer.Decision, answer.Label == expected, answer.LocalLabel == expected, answer.LatencyMs));
+        if (answer.DegradedReason is { } reason)
+        {
+            _degradedReasons[reason] = _degradedReasons.GetValueOrDefault(reason) + 1;
+        }
     }
+
+    /// <summary>Why answers were degraded, e.g. "cloud-unreachable ×4, cloud-circuit-open ×158".</summary>
+    public string DegradedReasons => string.Join(", ", _degradedReasons.OrderByDescending(r => r.Value).Select(r => $"{r.Key} ×{r.Value}"));
 
     public double Share(Decision decision) => Count == 0 ? 0 : (double)_answers.Count(a => a.Decision == decision) / Count;
 

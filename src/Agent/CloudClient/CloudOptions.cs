@@ -31,15 +31,20 @@ internal sealed class CloudOptions
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Share of failed calls within <see cref="BreakerSamplingDuration"/> that opens the breaker.</summary>
+    /// <remarks>
+    /// The window is short on purpose: with a long one, the successes from before an outage outweigh the
+    /// first failures and every request pays for its retries until they are outvoted (measured in the demo:
+    /// 84 slow answers with 10 s, see docs/agent.md).
+    /// </remarks>
     [Range(0.01, 1.0)]
     public double BreakerFailureRatio { get; set; } = 0.5;
 
     /// <summary>Calls needed within the sampling window before the ratio counts.</summary>
     [Range(2, 10_000)]
-    public int BreakerMinimumThroughput { get; set; } = 10;
+    public int BreakerMinimumThroughput { get; set; } = 6;
 
     [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
-    public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>How long an open breaker answers LocalDegraded at once before letting a probe through.</summary>
     [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]

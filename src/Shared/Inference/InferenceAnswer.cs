@@ -14,7 +14,7 @@ public sealed class InferenceAnswer
 
     public double Threshold { get; init; }
 
-    /// <summary>Wall time inside the agent, from request parsed to answer ready.</summary>
+    /// <summary>Wall time inside the agent, from the body read (parsing included) to the answer ready.</summary>
     public double LatencyMs { get; init; }
 
     public required string LocalLabel { get; init; }
