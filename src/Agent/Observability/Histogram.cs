@@ -7,8 +7,8 @@ namespace Edge.Agent.Observability;
 /// </summary>
 internal sealed class Histogram
 {
-    /// <summary>0.5 ms … 5 s: local inference is sub-millisecond, a cloud round trip tens of ms, the deadline about 1 s.</summary>
-    public static readonly double[] LatencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+    /// <summary>10 µs … 5 s: a local answer takes a few µs on the digits model, a cloud round trip about a ms on loopback and tens on a WAN, the deadline about 1 s.</summary>
+    public static readonly double[] LatencyBuckets = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
     private readonly double[] _bounds;
     private readonly long[] _counts;

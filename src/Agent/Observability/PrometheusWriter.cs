@@ -43,7 +43,7 @@ internal sealed class PrometheusWriter
             Sample(w, "edge_agent_request_errors_total", counter.Value, ("reason", reason));
         }
 
-        Family(w, "edge_agent_request_duration_seconds", "histogram", "Time inside the agent from parsed request to answer.");
+        Family(w, "edge_agent_request_duration_seconds", "histogram", "Time inside the agent from request body read to answer.");
         foreach (var d in AgentMetrics.Decisions)
         {
             HistogramSamples(w, "edge_agent_request_duration_seconds", _metrics.Latency(d), Label(d));
