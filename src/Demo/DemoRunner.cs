@@ -19,11 +19,8 @@ internal static class DemoRunner
 {
     private static readonly double[] DefaultThresholds = [0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.01];
 
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] args, CancellationToken ct)
     {
-        using var cts = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
-        var ct = cts.Token;
         var thresholds = ParseThresholds(args) ?? DefaultThresholds;
         if (Console.IsOutputRedirected)
         {

@@ -60,17 +60,95 @@ internal sealed class DemoStack : IAsyncDisposable
             ["Serilog:MinimumLevel:Override:Edge"] = "Error",
         };
 
-        var cloud = CloudApplication.Create([], new Dictionary<string, string?>(quiet)
+        WebApplication? cloud = null, agent = null;
+        try
+        {
+            cloud = CreateCloud(quiet, cloudUrl, dataDir, brokerPort, externalBrokerPort is null);
+            await cloud.StartAsync(cancellationToken);
+            agent = CreateAgent(quiet, agentUrl, cloudUrl, dataDir, brokerPort);
+            await agent.StartAsync(cancellationToken);
+            return new DemoStack(cloud, agent, cloudUrl, agentUrl, dataDir);
+        }
+        catch
+        {
+            // Whatever started must not outlive a failed start (a port in use, a model that does not load).
+            await DisposeAllAsync(agent, agent is not null, cloud, cloud is not null, dataDir);
+            throw;
+        }
+    }
+
+    public async Task StopCloudAsync(CancellationToken cancellationToken)
+    {
+        await Cloud.StopAsync(cancellationToken);
+        CloudRunning = false;
+    }
+
+    public ValueTask DisposeAsync() => DisposeAllAsync(Agent, true, Cloud, CloudRunning, _dataDir);
+
+    private static async ValueTask DisposeAllAsync(WebApplication? agent, bool agentRunning, WebApplication? cloud, bool cloudRunning, string dataDir)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await StopAsync(agent, agentRunning, timeout.Token);
+        }
+        finally
+        {
+            try
+            {
+                await StopAsync(cloud, cloudRunning, timeout.Token);
+            }
+            finally
+            {
+                DeleteQuietly(dataDir);
+            }
+        }
+    }
+
+    private static async Task StopAsync(WebApplication? app, bool running, CancellationToken cancellationToken)
+    {
+        if (app is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (running)
+            {
+                await app.StopAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    private static void DeleteQuietly(string dataDir)
+    {
+        try
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A temp folder left behind is harmless; never fail the demo on cleanup.
+        }
+    }
+
+    private static WebApplication CreateCloud(Dictionary<string, string?> quiet, Uri cloudUrl, string dataDir, int brokerPort, bool embedded) =>
+        CloudApplication.Create([], new Dictionary<string, string?>(quiet)
         {
             ["Cloud:Urls"] = cloudUrl.ToString().TrimEnd('/'),
             ["Storage:ConnectionString"] = $"Data Source={Path.Combine(dataDir, "cloud.db")}",
-            ["Mqtt:Embedded"] = externalBrokerPort is null ? "true" : "false",
+            ["Mqtt:Embedded"] = embedded ? "true" : "false",
             ["Mqtt:EmbeddedPort"] = brokerPort.ToString(CultureInfo.InvariantCulture),
             ["Mqtt:Port"] = brokerPort.ToString(CultureInfo.InvariantCulture),
         });
-        await cloud.StartAsync(cancellationToken);
 
-        var agent = AgentApplication.Create([], new Dictionary<string, string?>(quiet)
+    private static WebApplication CreateAgent(Dictionary<string, string?> quiet, Uri agentUrl, Uri cloudUrl, string dataDir, int brokerPort) =>
+        AgentApplication.Create([], new Dictionary<string, string?>(quiet)
         {
             ["Agent:Urls"] = agentUrl.ToString().TrimEnd('/'),
             ["Agent:DeviceId"] = DeviceId,
@@ -80,36 +158,6 @@ internal sealed class DemoStack : IAsyncDisposable
             ["Mqtt:Host"] = "127.0.0.1",
             ["Mqtt:Port"] = brokerPort.ToString(CultureInfo.InvariantCulture),
         });
-        await agent.StartAsync(cancellationToken);
-        return new DemoStack(cloud, agent, cloudUrl, agentUrl, dataDir);
-    }
-
-    public async Task StopCloudAsync(CancellationToken cancellationToken)
-    {
-        await Cloud.StopAsync(cancellationToken);
-        CloudRunning = false;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await Agent.StopAsync(timeout.Token);
-        await Agent.DisposeAsync();
-        if (CloudRunning)
-        {
-            await Cloud.StopAsync(timeout.Token);
-        }
-
-        await Cloud.DisposeAsync();
-        try
-        {
-            Directory.Delete(_dataDir, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A temp folder left behind is harmless; never fail the demo on cleanup.
-        }
-    }
 
     private static int FreePort()
     {

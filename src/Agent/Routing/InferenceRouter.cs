@@ -15,14 +15,15 @@ using Edge.Shared.Inference;
 /// A Local answer completes synchronously and allocates only the answer itself: hence <see cref="ValueTask{T}"/>,
 /// no closures, and a slot bound to the session once (<see cref="InferenceSlot.Run"/>).
 /// </remarks>
-internal sealed class InferenceRouter(
+internal sealed partial class InferenceRouter(
     LocalModel local,
     LiveConfig live,
     CloudInferenceClient cloud,
     AuditSampler audit,
     IHardExampleSink hardExamples,
     AgentMetrics metrics,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<InferenceRouter> logger)
 {
     public async ValueTask<InferenceAnswer> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
@@ -46,8 +47,7 @@ internal sealed class InferenceRouter(
             return Answer(run, Decision.Local, run.Label, run.ClassIndex);
         }
 
-        var fallback = await cloud.InferAsync(
-            request.Body, request.ContentType, new CloudCallContext(CloudCallContext.Fallback, run.Label, run.Score), cancellationToken);
+        var fallback = await AskCloudAsync(request, run, cancellationToken);
         if (fallback.Answer is { } answer)
         {
             return Answer(run, Decision.Cloud, answer.Label, answer.ClassIndex, cloudLabel: answer.Label);
@@ -57,6 +57,27 @@ internal sealed class InferenceRouter(
         hardExamples.Offer(new HardExample(request.Body, request.ContentType, run.Label, run.Score, reason, time.GetUtcNow()));
         return Answer(run, Decision.LocalDegraded, run.Label, run.ClassIndex, degradedReason: reason);
     }
+
+    /// <summary>
+    /// The client turns every known cloud problem into a failure; anything else (a bug, an unexpected exception type)
+    /// must still not fail a request the local model has answered, so it degrades too and is logged.
+    /// </summary>
+    private async Task<CloudResult> AskCloudAsync(InferenceRequest request, LocalRun run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await cloud.InferAsync(
+                request.Body, request.ContentType, new CloudCallContext(CloudCallContext.Fallback, run.Label, run.Score), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            CloudCallFailed(logger, e);
+            return CloudResult.Failed(CloudFailure.ServerError);
+        }
+    }
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "The cloud call failed unexpectedly; answering with the local label")]
+    private static partial void CloudCallFailed(ILogger logger, Exception exception);
 
     private InferenceAnswer Answer(
         LocalRun run, Decision decision, string label, int classIndex, string? cloudLabel = null, string? degradedReason = null)

@@ -64,8 +64,15 @@ internal sealed class AdmissionGate : IDisposable
 
     internal void Exit()
     {
-        _running.Release();
         Interlocked.Decrement(ref _admitted);
+        try
+        {
+            _running.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The host disposed the gate while this request was still finishing; nobody is left to admit.
+        }
     }
 
     private async ValueTask<AdmissionLease> WaitAsync(CancellationToken cancellationToken)

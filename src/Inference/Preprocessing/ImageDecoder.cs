@@ -17,6 +17,12 @@ internal sealed class ImageDecoder
     /// <summary>16 megapixels: more than any camera frame the models need, far below a decompression bomb.</summary>
     public const long DefaultMaxPixels = 16L * 1024 * 1024;
 
+    /// <summary>
+    /// Longest side accepted. Resizing keeps one row of the model's width per source row, so a 1 × 16M strip
+    /// (within the pixel limit) would otherwise need gigabytes of scratch.
+    /// </summary>
+    public const int MaxSide = 16 * 1024;
+
     private readonly Configuration _configuration;
     private readonly long _maxPixels;
     private readonly bool _rgb;
@@ -52,6 +58,13 @@ internal sealed class ImageDecoder
                     throw new InvalidInputException(string.Create(
                         CultureInfo.InvariantCulture,
                         $"image is {info.Width}×{info.Height} ({pixels} pixels); the limit is {_maxPixels} pixels"));
+                }
+
+                if (info.Width > MaxSide || info.Height > MaxSide)
+                {
+                    throw new InvalidInputException(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"image is {info.Width}×{info.Height}; neither side may exceed {MaxSide} pixels"));
                 }
             }
 

@@ -11,6 +11,11 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 /// A loaded model: verified manifest, one ONNX Runtime session with the configured execution providers, its
 /// preprocessor, and a pool of <see cref="InferenceSlot"/>s. Safe to use from many threads at once.
 /// </summary>
+/// <remarks>
+/// Disposing while callers hold slots (shutdown, a model swap) must not free tensors or the session under a
+/// running inference: every rented slot holds a lease, and the native resources go with the last lease.
+/// Callers still waiting for a slot get an <see cref="ObjectDisposedException"/> instead of waiting forever.
+/// </remarks>
 internal sealed class OnnxModel : IDisposable
 {
     private readonly InferenceSession _session;
@@ -18,6 +23,10 @@ internal sealed class OnnxModel : IDisposable
     private readonly ConcurrentQueue<InferenceSlot> _free = new();
     private readonly SemaphoreSlim _available;
     private readonly InferenceSlot[] _slots;
+    private int _disposed;
+
+    // One for the owner (dropped by Dispose) plus one per rented slot; native resources are freed at zero.
+    private int _leases = 1;
 
     private OnnxModel(ModelFile file, OnnxModelOptions options, ILogger logger)
     {
@@ -54,7 +63,8 @@ internal sealed class OnnxModel : IDisposable
                 _free.Enqueue(_slots[i]);
             }
 
-            _available = new SemaphoreSlim(_slots.Length, _slots.Length);
+            // No maximum: Dispose adds a permit that waiters pass on to each other to learn the model is gone.
+            _available = new SemaphoreSlim(_slots.Length);
         }
         catch
         {
@@ -144,16 +154,16 @@ internal sealed class OnnxModel : IDisposable
         return slot is not null;
     }
 
+    /// <summary>Refuses new rentals at once; the session and tensors are freed when the last rented slot comes back.</summary>
     public void Dispose()
     {
-        foreach (var slot in _slots ?? [])
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
-            slot.Release();
+            return;
         }
 
-        _session.Dispose();
-        _sessionOptions.Dispose();
-        _available?.Dispose();
+        _available.Release();
+        ReleaseLease();
     }
 
     /// <summary>Binds a slot's tensors to the model's input and output for <see cref="Run"/>.</summary>
@@ -183,10 +193,18 @@ internal sealed class OnnxModel : IDisposable
     {
         _free.Enqueue(slot);
         _available.Release();
+        ReleaseLease();
     }
 
     private InferenceSlot Take()
     {
+        if (Volatile.Read(ref _disposed) == 1 || !TryAddLease())
+        {
+            // Pass the permit on so the next waiter wakes and learns it too.
+            _available.Release();
+            throw new ObjectDisposedException(nameof(OnnxModel), $"model '{Name}' was disposed (the service is stopping)");
+        }
+
         if (!_free.TryDequeue(out var slot))
         {
             throw new InvalidOperationException("slot pool is inconsistent: a permit was granted without a free slot");
@@ -194,6 +212,40 @@ internal sealed class OnnxModel : IDisposable
 
         slot.MarkRented();
         return slot;
+    }
+
+    /// <summary>Adds a lease unless the count already reached zero (freed resources never come back).</summary>
+    private bool TryAddLease()
+    {
+        var seen = Volatile.Read(ref _leases);
+        while (seen > 0)
+        {
+            var before = Interlocked.CompareExchange(ref _leases, seen + 1, seen);
+            if (before == seen)
+            {
+                return true;
+            }
+
+            seen = before;
+        }
+
+        return false;
+    }
+
+    private void ReleaseLease()
+    {
+        if (Interlocked.Decrement(ref _leases) != 0)
+        {
+            return;
+        }
+
+        foreach (var slot in _slots)
+        {
+            slot.Release();
+        }
+
+        _session.Dispose();
+        _sessionOptions.Dispose();
     }
 
     /// <summary>Checks the graph's input/output names and shapes against the manifest; returns the usable max batch.</summary>

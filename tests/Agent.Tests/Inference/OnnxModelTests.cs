@@ -213,6 +213,40 @@ public sealed class OnnxModelTests
         Assert.False(model.TryRent(out _));
     }
 
+    [Fact]
+    public void A_slot_rented_before_the_model_is_disposed_still_runs_and_returns_cleanly()
+    {
+        var model = OnnxModel.Load(EdgeManifest, new OnnxModelOptions { Slots = 1 }, NullLogger.Instance);
+        var sample = HeldOut.Digits[0];
+        var slot = model.Rent();
+        model.Dispose();
+
+        model.Preprocessor.FromTensor([8, 8], sample.Pixels, slot.Input);
+        slot.Run();
+        Assert.Equal(sample.Label, slot.Score(ScoreFunction.MaxProbability).ClassIndex);
+        slot.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => model.Rent());
+    }
+
+    [Fact]
+    public async Task Callers_waiting_for_a_slot_are_refused_when_the_model_is_disposed()
+    {
+        var model = OnnxModel.Load(EdgeManifest, new OnnxModelOptions { Slots = 1 }, NullLogger.Instance);
+        var held = model.Rent();
+        var ct = TestContext.Current.CancellationToken;
+        var waiters = Enumerable.Range(0, 3).Select(_ => model.RentAsync(ct).AsTask()).ToArray();
+        Assert.All(waiters, w => Assert.False(w.IsCompleted));
+
+        model.Dispose();
+        foreach (var waiter in waiters)
+        {
+            // A deadline only so a regression fails instead of hanging the run.
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => waiter.WaitAsync(TimeSpan.FromSeconds(30), ct));
+        }
+
+        held.Dispose();
+    }
+
     private static int Classify(OnnxModel model, float[] pixels)
     {
         using var slot = model.Rent();

@@ -152,6 +152,32 @@ public sealed class PreprocessorTests
         Assert.Contains("limit", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Refuses_a_long_thin_image_within_the_pixel_limit_naming_the_side_limit()
+    {
+        var e = Assert.Throws<InvalidInputException>(
+            () => Rgb(96, 96).FromImage(TestImages.GrayPng(1, ImageDecoder.MaxSide + 1, (_, _) => 0), new float[3 * 96 * 96]));
+        Assert.Contains("neither side may exceed", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_one_pixel_image_fills_the_whole_input_with_its_value()
+    {
+        var destination = new float[64];
+        Digits().FromImage(TestImages.GrayPng(1, 1, (_, _) => 0), destination);
+        Assert.All(destination, v => Assert.Equal(1f, v, 1e-6f));
+    }
+
+    [Fact]
+    public void A_16_bit_png_gives_the_same_input_as_its_8_bit_twin()
+    {
+        var expected = new float[64];
+        var actual = new float[64];
+        Digits().FromImage(TestImages.DigitPng(Ramp, block: 2), expected);
+        Digits().FromImage(TestImages.Reencode(TestImages.DigitPng(Ramp, block: 2), TestImages.SixteenBitPng), actual);
+        Assert.Equal(expected, actual, (a, b) => Math.Abs(a - b) < 1e-6f);
+    }
+
     private static Preprocessor Digits() => new(DigitsInput());
 
     private static ModelInput DigitsInput() => new()

@@ -1,6 +1,8 @@
 namespace Edge.Agent.Tests.Inference;
 
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 
 /// <summary>Encodes small gray images for preprocessing and API tests.</summary>
@@ -28,4 +30,15 @@ internal static class TestImages
         GrayPng(8 * block, 8 * block, (x, y) => InkToPaper(raw[((y / block) * 8) + (x / block)]));
 
     public static byte InkToPaper(float raw) => (byte)Math.Round(255 - (raw * 255 / 16));
+
+    public static readonly IImageEncoder SixteenBitPng = new PngEncoder { BitDepth = PngBitDepth.Bit16, ColorType = PngColorType.Grayscale };
+
+    /// <summary>The same picture in another encoding (bit depth, colour model) than the one tests build it in.</summary>
+    public static byte[] Reencode(byte[] encoded, IImageEncoder encoder)
+    {
+        using var image = Image.Load<Rgb48>(encoded);
+        using var stream = new MemoryStream();
+        image.Save(stream, encoder);
+        return stream.ToArray();
+    }
 }

@@ -1,6 +1,6 @@
 namespace Edge.Agent.Tests.Mqtt;
 
-using Edge.Agent.Mqtt;
+using Edge.Shared.Resilience;
 using Xunit;
 
 public sealed class ReconnectBackoffTests

@@ -51,6 +51,18 @@ public sealed class RouterPathTests
     }
 
     [Fact]
+    public async Task A_cloud_client_failure_of_an_unexpected_kind_degrades_instead_of_failing_the_request()
+    {
+        // HttpClient throws NotSupportedException for this scheme: no cloud problem the client knows about.
+        await using var agent = await TestAgentHost.StartAsync(
+            "ftp://127.0.0.1:1", new Dictionary<string, string?> { ["Routing:DefaultThreshold"] = "1.5" });
+        var answer = await agent.Http.InferAsync(Requests.HeldOutTensor(0));
+        Assert.Equal(Decision.LocalDegraded, answer.Decision);
+        Assert.Equal(answer.LocalLabel, answer.Label);
+        Assert.NotNull(answer.DegradedReason);
+    }
+
+    [Fact]
     public async Task Confident_answers_stay_local_and_unsure_ones_go_to_the_cloud()
     {
         await using var cloud = await FakeCloud.StartAsync();
