@@ -39,6 +39,7 @@ public static class AgentHostingExtensions
         builder.AddCloudClient();
         builder.AddAgentApi();
         builder.AddConfigSync();
+        Outbox.OutboxExtensions.AddOutbox(builder);
         return builder;
     }
 

@@ -17,6 +17,7 @@ internal sealed class AgentMetrics
 
     private readonly ConcurrentDictionary<string, Counter> _errors = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Counter> _degraded = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Reason, string Kind), Counter> _outboxDropped = new();
 
     public Counter AuditSent { get; } = new();
 
@@ -29,6 +30,20 @@ internal sealed class AgentMetrics
     public Counter AuditDisagreed { get; } = new();
 
     public Counter HardExamples { get; } = new();
+
+    /// <summary>Entries committed to the outbox.</summary>
+    public Counter OutboxEnqueued { get; } = new();
+
+    /// <summary>Entries the cloud acknowledged (accepted or already had).</summary>
+    public Counter OutboxUploaded { get; } = new();
+
+    public Counter OutboxUploadFailures { get; } = new();
+
+    public Gauge OutboxEntries { get; } = new();
+
+    public Gauge OutboxBytes { get; } = new();
+
+    public IEnumerable<KeyValuePair<(string Reason, string Kind), Counter>> OutboxDropped => _outboxDropped;
 
     public static IReadOnlyList<Decision> Decisions { get; } = [Decision.Local, Decision.Cloud, Decision.LocalDegraded];
 
@@ -50,6 +65,10 @@ internal sealed class AgentMetrics
 
     /// <summary>A request that got no answer (4xx/5xx); <paramref name="reason"/> must come from a closed set.</summary>
     public void RecordError(string reason) => _errors.GetOrAdd(reason, static _ => new Counter()).Increment();
+
+    /// <summary>Entries that left the outbox without reaching the cloud; both labels come from closed sets.</summary>
+    public void RecordOutboxDrop(string reason, string kind, long count) =>
+        _outboxDropped.GetOrAdd((reason, kind), static _ => new Counter()).Add(count);
 
     public Counter Requests(Decision decision) => _requests[(int)decision];
 

@@ -91,7 +91,27 @@ internal sealed class PrometheusWriter
         Sample(w, "edge_agent_audit_in_flight", _audit.InFlight);
         Family(w, "edge_agent_hard_examples_total", "counter", "LocalDegraded samples handed to the hard-example sink.");
         Sample(w, "edge_agent_hard_examples_total", _metrics.HardExamples.Value);
+        WriteOutbox(w);
         return w.ToString();
+    }
+
+    private void WriteOutbox(StringBuilder w)
+    {
+        Family(w, "edge_agent_outbox_entries", "gauge", "Entries waiting in the outbox for the cloud.");
+        Sample(w, "edge_agent_outbox_entries", _metrics.OutboxEntries.Value);
+        Family(w, "edge_agent_outbox_bytes", "gauge", "Payload bytes waiting in the outbox.");
+        Sample(w, "edge_agent_outbox_bytes", _metrics.OutboxBytes.Value);
+        Family(w, "edge_agent_outbox_enqueued_total", "counter", "Entries written to the outbox.");
+        Sample(w, "edge_agent_outbox_enqueued_total", _metrics.OutboxEnqueued.Value);
+        Family(w, "edge_agent_outbox_uploaded_total", "counter", "Entries the cloud acknowledged.");
+        Sample(w, "edge_agent_outbox_uploaded_total", _metrics.OutboxUploaded.Value);
+        Family(w, "edge_agent_outbox_upload_failures_total", "counter", "Upload attempts that failed and were retried later.");
+        Sample(w, "edge_agent_outbox_upload_failures_total", _metrics.OutboxUploadFailures.Value);
+        Family(w, "edge_agent_outbox_dropped_total", "counter", "Entries dropped without reaching the cloud, by policy reason and kind.");
+        foreach (var ((reason, kind), counter) in _metrics.OutboxDropped.OrderBy(e => e.Key.Reason, StringComparer.Ordinal).ThenBy(e => e.Key.Kind, StringComparer.Ordinal))
+        {
+            Sample(w, "edge_agent_outbox_dropped_total", counter.Value, ("reason", reason), ("kind", kind));
+        }
     }
 
     private static string Label(Decision decision) => decision switch

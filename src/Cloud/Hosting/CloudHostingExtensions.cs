@@ -38,6 +38,7 @@ public static class CloudHostingExtensions
         builder.AddCloudInference();
         builder.AddThresholds();
         builder.AddDevices();
+        HardExamples.HardExamplesRegistration.AddHardExamples(builder);
         builder.AddCloudMqtt();
         return builder;
     }
@@ -48,6 +49,7 @@ public static class CloudHostingExtensions
         endpoints.MapInferEndpoint();
         endpoints.MapThresholdEndpoints();
         endpoints.MapDeviceEndpoints();
+        HardExamples.HardExampleEndpoints.MapHardExampleEndpoints(endpoints);
         endpoints.MapHealthAndMetrics();
         return endpoints;
     }

@@ -47,5 +47,26 @@ internal static class Migrations
             received_at TEXT NOT NULL
         ) WITHOUT ROWID;
         """,
+
+        // 2: hard examples uploaded by devices, keyed by the id each device generated (exactly once), with the cloud's label.
+        """
+        CREATE TABLE hard_examples (
+            seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+            id           TEXT    NOT NULL UNIQUE,
+            device_id    TEXT    NOT NULL,
+            created_at   TEXT    NOT NULL,
+            received_at  TEXT    NOT NULL,
+            content_type TEXT    NOT NULL,
+            payload      BLOB    NOT NULL,
+            edge_label   TEXT    NOT NULL,
+            edge_score   REAL    NOT NULL,
+            reason       TEXT    NOT NULL,
+            cloud_label  TEXT,
+            cloud_score  REAL,
+            cloud_model  TEXT,
+            label_error  TEXT
+        );
+        CREATE INDEX hard_examples_device ON hard_examples (device_id, seq);
+        """,
     ];
 }

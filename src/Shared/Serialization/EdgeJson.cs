@@ -3,6 +3,7 @@ namespace Edge.Shared.Serialization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Edge.Shared.Config;
+using Edge.Shared.HardExamples;
 using Edge.Shared.Inference;
 using Edge.Shared.Models;
 
@@ -28,4 +29,8 @@ using Edge.Shared.Models;
 [JsonSerializable(typeof(ReportedConfig[]))]
 [JsonSerializable(typeof(ModelManifest))]
 [JsonSerializable(typeof(DigitDataset))]
+[JsonSerializable(typeof(HardExampleUpload))]
+[JsonSerializable(typeof(HardExampleAck))]
+[JsonSerializable(typeof(StoredHardExample))]
+[JsonSerializable(typeof(StoredHardExample[]))]
 public sealed partial class EdgeJsonContext : JsonSerializerContext;

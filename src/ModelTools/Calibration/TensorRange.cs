@@ -1,0 +1,4 @@
+namespace Edge.ModelTools.Calibration;
+
+/// <summary>The float range an activation is quantized over.</summary>
+internal readonly record struct TensorRange(float Min, float Max);

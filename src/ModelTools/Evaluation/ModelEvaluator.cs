@@ -1,0 +1,97 @@
+namespace Edge.ModelTools.Evaluation;
+
+using Edge.ModelTools.Calibration;
+using Edge.ModelTools.Onnx;
+using Edge.ModelTools.Quantization;
+
+/// <summary>Runs the FP32 and INT8 models side by side: top-1 on held-out data, per-layer error on calibration data.</summary>
+internal static class ModelEvaluator
+{
+    public static QuantizationReport Compare(byte[] fp32Model, QuantizedModel int8, TensorSet heldOut, TensorSet calibration, int batchSize = 32)
+    {
+        ArgumentNullException.ThrowIfNull(int8);
+        ArgumentNullException.ThrowIfNull(heldOut);
+        var labels = heldOut.Labels ?? throw new ArgumentException("held-out data needs labels", nameof(heldOut));
+        var fp32 = Predict(fp32Model, "the FP32 model", heldOut, batchSize);
+        var q = Predict(int8.Bytes, "the INT8 model", heldOut, batchSize);
+        var n = heldOut.Count;
+        var fp32Correct = Enumerable.Range(0, n).Count(i => fp32[i] == labels[i]);
+        var int8Correct = Enumerable.Range(0, n).Count(i => q[i] == labels[i]);
+        var agree = Enumerable.Range(0, n).Count(i => fp32[i] == q[i]);
+        return new QuantizationReport(
+            int8.ActivationType, n, Percent(fp32Correct, n), Percent(int8Correct, n), Percent(agree, n),
+            LayerErrors(fp32Model, int8, calibration, batchSize));
+    }
+
+    /// <summary>Top-1 class per sample, from the graph's first output.</summary>
+    public static int[] Predict(byte[] model, string source, TensorSet data, int batchSize = 32)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var output = OnnxFile.Parse(model, source).Graph.Output[0].Name;
+        var predictions = new int[data.Count];
+        using var runner = new BatchRunner(model, source);
+        runner.Run(data, [output], (_, logits, start, count) =>
+        {
+            var classes = logits.Length / count;
+            for (var i = 0; i < count; i++)
+            {
+                var row = logits.Slice(i * classes, classes);
+                predictions[start + i] = row.IndexOf(TensorPrimitivesMax(row));
+            }
+        }, batchSize);
+        return predictions;
+    }
+
+    private static float TensorPrimitivesMax(ReadOnlySpan<float> row)
+    {
+        var max = float.MinValue;
+        foreach (var v in row)
+        {
+            max = Math.Max(max, v);
+        }
+
+        return max;
+    }
+
+    private static List<LayerError> LayerErrors(byte[] fp32Model, QuantizedModel int8, TensorSet data, int batchSize)
+    {
+        var layers = int8.Layers;
+        using var fp32 = new BatchRunner(
+            OnnxFile.ToBytes(OnnxFile.WithOutputs(OnnxFile.Parse(fp32Model, "the FP32 model"), layers.Select(l => l.FloatTensor))), "the FP32 probe");
+        using var q = new BatchRunner(
+            OnnxFile.ToBytes(OnnxFile.WithOutputs(OnnxFile.Parse(int8.Bytes, "the INT8 model"), layers.Select(l => l.QuantizedTensor))), "the INT8 probe");
+        var signal = new double[layers.Count];
+        var noise = new double[layers.Count];
+        var reference = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        for (var start = 0; start < data.Count; start += batchSize)
+        {
+            // One batch at a time: every intermediate tensor of a whole data set would not fit for camera models.
+            var batch = new TensorSet(data.SampleShape, data.Samples.Skip(start).Take(batchSize).ToList());
+            fp32.Run(batch, layers.Select(l => l.FloatTensor).ToList(), (name, values, _, _) => reference[name] = values.ToArray(), batchSize);
+            q.Run(batch, layers.Select(l => l.QuantizedTensor).ToList(), (name, values, _, _) =>
+            {
+                for (var i = 0; i < layers.Count; i++)
+                {
+                    if (layers[i].QuantizedTensor != name)
+                    {
+                        continue;
+                    }
+
+                    var f = reference[layers[i].FloatTensor];
+                    for (var j = 0; j < f.Length; j++)
+                    {
+                        signal[i] += (double)f[j] * f[j];
+                        noise[i] += ((double)values[j] - f[j]) * ((double)values[j] - f[j]);
+                    }
+                }
+            }, batchSize);
+        }
+
+        return layers.Select((l, i) => new LayerError(
+            l.NodeName, l.OpType,
+            signal[i] > 0 ? Math.Sqrt(noise[i] / signal[i]) : 0,
+            noise[i] > 0 ? 10 * Math.Log10(signal[i] / noise[i]) : double.PositiveInfinity)).ToList();
+    }
+
+    private static double Percent(int count, int total) => total == 0 ? 0 : 100.0 * count / total;
+}

@@ -1,0 +1,157 @@
+namespace Edge.ModelTools.Quantization;
+
+using Edge.ModelTools.Onnx;
+using global::Onnx;
+
+/// <summary>
+/// Decides, on a copy of the graph, which nodes get integer kernels and which tensors get a
+/// QuantizeLinear/DequantizeLinear pair. ReLU and Clip(≤0, ≥0) directly after a quantized op are folded into
+/// that op's output quantization (the Q saturates where they clamp), which is what lets ONNX Runtime fuse
+/// DQ → Conv → Q into one QLinearConv.
+/// </summary>
+internal sealed class QdqPlan
+{
+    /// <summary>Ops that get integer kernels: their activation inputs and their outputs are quantized.</summary>
+    private static readonly HashSet<string> Quantized = ["Conv", "Gemm", "MatMul", "Add"];
+
+    /// <summary>Ops ONNX Runtime runs on integers without changing the scale: the output reuses the input's parameters.</summary>
+    private static readonly HashSet<string> SameScale = ["MaxPool", "Flatten", "Reshape", "Transpose", "Squeeze", "Unsqueeze"];
+
+    /// <summary>Ops with their own integer kernels (QLinearGlobalAveragePool …) or fusions: output calibrated separately.</summary>
+    private static readonly HashSet<string> OwnScale = ["GlobalAveragePool", "AveragePool", "Relu", "Clip"];
+
+    private QdqPlan(GraphIndex index)
+    {
+        Index = index;
+    }
+
+    public GraphIndex Index { get; }
+
+    /// <summary>Tensors that get a Q/DQ pair, in graph order.</summary>
+    public List<string> Tensors { get; } = [];
+
+    /// <summary>A tensor whose parameters are those of another (same-scale ops).</summary>
+    public Dictionary<string, string> Aliases { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Nodes given integer kernels (weights and biases quantized).</summary>
+    public List<NodeProto> QuantizedNodes { get; } = [];
+
+    /// <summary>Nodes left in float that are neither quantized nor integer pass-through.</summary>
+    public List<NodeProto> FloatNodes { get; } = [];
+
+    public string InputName { get; private set; } = "";
+
+    /// <summary>Folds activations into <paramref name="model"/> (a copy) and plans its QDQ rewrite.</summary>
+    public static QdqPlan Create(ModelProto model)
+    {
+        FoldActivations(model.Graph);
+        var plan = new QdqPlan(new GraphIndex(model.Graph));
+        plan.Walk();
+        return plan;
+    }
+
+    private void Walk()
+    {
+        var graph = Index.Graph;
+        var inputs = graph.Input.Where(i => !Index.Initializers.ContainsKey(i.Name)).ToList();
+        InputName = inputs[0].Name;
+        var planned = new HashSet<string>(StringComparer.Ordinal);
+        void Add(string tensor)
+        {
+            if (!Index.GraphOutputs.Contains(tensor) && !Index.IsConstant(tensor) && planned.Add(tensor))
+            {
+                Tensors.Add(tensor);
+            }
+        }
+
+        foreach (var node in graph.Node)
+        {
+            if (Quantized.Contains(node.OpType) && CanQuantize(node))
+            {
+                QuantizedNodes.Add(node);
+                foreach (var input in ActivationInputs(node))
+                {
+                    Add(input);
+                }
+
+                Add(node.Output[0]);
+            }
+            else if ((SameScale.Contains(node.OpType) || OwnScale.Contains(node.OpType)) && planned.Contains(node.Input[0]))
+            {
+                Add(node.Output[0]);
+                if (SameScale.Contains(node.OpType))
+                {
+                    Aliases[node.Output[0]] = Root(node.Input[0]);
+                }
+            }
+            else if (node.OpType != "Constant")
+            {
+                FloatNodes.Add(node);
+            }
+        }
+    }
+
+    private string Root(string tensor) => Aliases.TryGetValue(tensor, out var root) ? root : tensor;
+
+    public static IEnumerable<string> ActivationInputs(NodeProto node) => node.OpType switch
+    {
+        "Add" => node.Input,
+        _ => node.Input.Take(1),
+    };
+
+    private bool CanQuantize(NodeProto node) => node.OpType switch
+    {
+        // Weights must be constant float initializers; Add needs two activations (a constant addend stays float).
+        "Conv" => node.Input.Count >= 2 && IsFloatInitializer(node.Input[1]) && !Index.IsConstant(node.Input[0]),
+        "Gemm" or "MatMul" => node.Input.Count >= 2 && IsFloatInitializer(node.Input[1]) && Index.Initializers[node.Input[1]].Dims.Count == 2
+            && !Index.IsConstant(node.Input[0]) && GraphIndex.IntAttribute(node, "transA", 0) == 0,
+        "Add" => node.Input.Count == 2 && node.Input.All(i => !Index.IsConstant(i)),
+        _ => false,
+    };
+
+    private bool IsFloatInitializer(string name) =>
+        Index.Initializers.TryGetValue(name, out var t) && t.DataType == (int)TensorProto.Types.DataType.Float;
+
+    private static void FoldActivations(GraphProto graph)
+    {
+        var index = new GraphIndex(graph);
+        foreach (var node in graph.Node.Where(n => Quantized.Contains(n.OpType)).ToList())
+        {
+            var output = node.Output[0];
+            var consumers = index.Consumers(output);
+            if (index.GraphOutputs.Contains(output) || consumers.Count != 1 || !Foldable(consumers[0], index))
+            {
+                continue;
+            }
+
+            var activation = consumers[0];
+            node.Output[0] = activation.Output[0];
+            graph.Node.Remove(activation);
+        }
+
+        // The folded Clips' bound constants are now unread; ORT would warn about each one.
+        var read = graph.Node.SelectMany(n => n.Input).ToHashSet(StringComparer.Ordinal);
+        foreach (var constant in graph.Node.Where(n => n.OpType == "Constant" && !n.Output.Any(read.Contains) && !index.GraphOutputs.Overlaps(n.Output)).ToList())
+        {
+            graph.Node.Remove(constant);
+        }
+    }
+
+    /// <summary>ReLU, or Clip whose constant bounds contain 0 (ReLU6): quantizing its output over [min(0,lo), hi] clamps the same.</summary>
+    private static bool Foldable(NodeProto activation, GraphIndex index)
+    {
+        if (activation.OpType == "Relu")
+        {
+            return true;
+        }
+
+        if (activation.OpType != "Clip")
+        {
+            return false;
+        }
+
+        var min = activation.Input.Count > 1 && activation.Input[1].Length > 0 ? index.ConstantScalar(activation.Input[1]) : float.MinValue;
+        var max = activation.Input.Count > 2 && activation.Input[2].Length > 0 ? index.ConstantScalar(activation.Input[2]) : float.MaxValue;
+        return min is <= 0 && max is >= 0;
+    }
+}
