@@ -27,8 +27,18 @@ internal sealed class OutboxOptions
     public TimeSpan Ttl { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>
-    /// Entries waiting in memory for the writer; beyond it an offer is dropped (<c>writer-full</c>) rather than
-    /// blocking a request.
+    /// Whether a LocalDegraded answer waits until its sample is committed (group commit: concurrent requests share
+    /// one transaction). Off, the sample is committed shortly after the answer and a process kill can take it.
+    /// </summary>
+    public bool CommitBeforeAnswer { get; set; } = true;
+
+    /// <summary>Longest an answer waits for its commit (a stalled disk); the entry is still committed afterwards.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
+    public TimeSpan CommitTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Entries waiting in memory for the writer's next commit; beyond it an offer is dropped (<c>writer-full</c>)
+    /// rather than blocking a request.
     /// </summary>
     [Range(1, 1_000_000)]
     public int WriterCapacity { get; set; } = 4096;

@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 /// <summary>
 /// The outbox table in its own SQLite file: WAL with <c>synchronous=NORMAL</c>, so a commit costs no fsync and
 /// survives a process crash; <see cref="Sync"/> (a checkpoint, which fsyncs) bounds what power loss can take.
-/// One connection, one lock: the writer and the drain are the only users and every operation is short.
+/// One connection, one lock for the writer and the drain (every operation is short); the periodic sync has its own.
 /// Depth is kept in memory (and in the metrics' gauges) so bounds are checked without scanning.
 /// </summary>
 internal sealed class OutboxStore : IDisposable
@@ -16,6 +16,8 @@ internal sealed class OutboxStore : IDisposable
 
     private readonly Lock _lock = new();
     private readonly SqliteConnection _connection;
+    private readonly Lock _syncLock = new();
+    private readonly SqliteConnection _syncConnection;
     private readonly int _maxEntries;
     private readonly long _maxBytes;
     private readonly AgentMetrics _metrics;
@@ -53,6 +55,8 @@ internal sealed class OutboxStore : IDisposable
             CREATE INDEX IF NOT EXISTS outbox_created ON outbox (created_at);
             """);
         Reload();
+        _syncConnection = new SqliteConnection(_connection.ConnectionString);
+        _syncConnection.Open();
     }
 
     public long Count => Interlocked.Read(ref _count);
@@ -227,17 +231,28 @@ internal sealed class OutboxStore : IDisposable
         }
     }
 
-    /// <summary>Forces committed entries to disk: a passive checkpoint fsyncs the WAL before copying it.</summary>
+    /// <summary>
+    /// Forces committed entries to disk: a passive checkpoint fsyncs the WAL before copying it. On its own connection,
+    /// so commits (which answers wait for) never queue behind the fsync; in WAL mode a passive checkpoint and a writer
+    /// do not block each other.
+    /// </summary>
     public void Sync()
     {
-        lock (_lock)
+        lock (_syncLock)
         {
-            Execute("PRAGMA wal_checkpoint(PASSIVE);");
+            using var command = _syncConnection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+            command.ExecuteNonQuery();
         }
     }
 
     public void Dispose()
     {
+        lock (_syncLock)
+        {
+            _syncConnection.Dispose();
+        }
+
         lock (_lock)
         {
             Execute("PRAGMA wal_checkpoint(TRUNCATE);");

@@ -54,7 +54,8 @@ internal sealed partial class InferenceRouter(
         }
 
         var reason = fallback.Failure ?? CloudFailure.Unreachable;
-        hardExamples.Offer(new HardExample(request.Body, request.ContentType, run.Label, run.Score, reason, time.GetUtcNow()));
+        // Kept (committed to the outbox) before the answer goes out: a LocalDegraded answer is a promise to deliver the sample.
+        await hardExamples.OfferAsync(new HardExample(request.Body, request.ContentType, run.Label, run.Score, reason, time.GetUtcNow()), cancellationToken);
         return Answer(run, Decision.LocalDegraded, run.Label, run.ClassIndex, degradedReason: reason);
     }
 

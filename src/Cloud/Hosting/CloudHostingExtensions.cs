@@ -39,6 +39,7 @@ public static class CloudHostingExtensions
         builder.AddThresholds();
         builder.AddDevices();
         HardExamples.HardExamplesRegistration.AddHardExamples(builder);
+        Models.ModelsRegistration.AddModelRegistry(builder);
         builder.AddCloudMqtt();
         return builder;
     }
@@ -50,6 +51,7 @@ public static class CloudHostingExtensions
         endpoints.MapThresholdEndpoints();
         endpoints.MapDeviceEndpoints();
         HardExamples.HardExampleEndpoints.MapHardExampleEndpoints(endpoints);
+        Models.ModelEndpoints.MapModelEndpoints(endpoints);
         endpoints.MapHealthAndMetrics();
         return endpoints;
     }

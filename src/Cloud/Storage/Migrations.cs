@@ -68,5 +68,23 @@ internal static class Migrations
         );
         CREATE INDEX hard_examples_device ON hard_examples (device_id, seq);
         """,
+
+        // 3: the model registry: one row per published version (files under Models:StorePath), never overwritten.
+        """
+        CREATE TABLE models (
+            name              TEXT    NOT NULL,
+            version           TEXT    NOT NULL,
+            quantization      TEXT    NOT NULL,
+            sha256            TEXT    NOT NULL,
+            size_bytes        INTEGER NOT NULL,
+            source_size_bytes INTEGER NOT NULL,
+            fp32_accuracy     REAL,
+            int8_accuracy     REAL,
+            int8_agreement    REAL,
+            published_at      TEXT    NOT NULL,
+            manifest_json     TEXT    NOT NULL,
+            PRIMARY KEY (name, version)
+        ) WITHOUT ROWID;
+        """,
     ];
 }

@@ -11,4 +11,10 @@ public enum CalibrationMethod
     /// a finer scale for the bulk at the cost of saturating outliers.
     /// </summary>
     Percentile,
+
+    /// <summary>
+    /// TensorRT's entropy calibration: a histogram of |x|, and the clipping threshold whose 128-level quantized
+    /// distribution is closest (least KL divergence) to the clipped reference. Never wider than <see cref="MinMax"/>.
+    /// </summary>
+    Entropy,
 }

@@ -27,6 +27,11 @@ internal static class RangeCollector
             return minMax;
         }
 
+        if (method == CalibrationMethod.Entropy)
+        {
+            return EntropyCalibrator.Collect(runner, minMax, inputName, data, outputs, batchSize);
+        }
+
         var histograms = minMax.ToDictionary(kv => kv.Key, _ => new long[Bins], StringComparer.Ordinal);
         Count(histograms[inputName], minMax[inputName], data.Samples.SelectMany(s => s).ToArray());
         runner.Run(data, outputs, (name, values, _, _) => Count(histograms[name], minMax[name], values), batchSize);

@@ -56,6 +56,11 @@ internal static class ModelEvaluator
     private static List<LayerError> LayerErrors(byte[] fp32Model, QuantizedModel int8, TensorSet data, int batchSize)
     {
         var layers = int8.Layers;
+        if (layers.Count == 0)
+        {
+            return []; // nothing was quantized (a dynamic pass over a model without MatMul/Gemm): ORT refuses a run with no outputs
+        }
+
         using var fp32 = new BatchRunner(
             OnnxFile.ToBytes(OnnxFile.WithOutputs(OnnxFile.Parse(fp32Model, "the FP32 model"), layers.Select(l => l.FloatTensor))), "the FP32 probe");
         using var q = new BatchRunner(

@@ -15,6 +15,11 @@ internal static class ModelQuantizer
         ArgumentNullException.ThrowIfNull(fp32Model);
         ArgumentNullException.ThrowIfNull(calibration);
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Mode == QuantizationMode.Dynamic)
+        {
+            return DynamicQuantizer.Quantize(fp32Model, source, options);
+        }
+
         if (calibration.Count == 0)
         {
             throw new QuantizationException($"no calibration data for '{source}': static quantization needs representative inputs to measure activation ranges");

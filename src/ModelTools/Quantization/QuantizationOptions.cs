@@ -8,6 +8,9 @@ internal sealed class QuantizationOptions
 {
     public const string Section = "ModelTools:Quantization";
 
+    /// <summary><see cref="QuantizationMode.Dynamic"/> ignores the calibration settings and the activation type (always uint8).</summary>
+    public QuantizationMode Mode { get; set; } = QuantizationMode.Static;
+
     public ActivationType ActivationType { get; set; } = ActivationType.Auto;
 
     public CalibrationMethod CalibrationMethod { get; set; } = CalibrationMethod.MinMax;

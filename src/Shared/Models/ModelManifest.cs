@@ -33,6 +33,9 @@ public sealed class ModelManifest
 
     public ModelMetrics? Metrics { get; set; }
 
+    /// <summary>How the cloud's publish pipeline derived this file from an FP32 upload; absent for files published as is.</summary>
+    public ModelQuantization? Quantization { get; set; }
+
     public GoldenSample[] Golden { get; set; } = [];
 }
 
@@ -89,6 +92,15 @@ public sealed class ModelMetrics
     public double? NllBefore { get; set; }
 
     public double? NllAfter { get; set; }
+
+    /// <summary>Held-out top-1 (0..1) of the FP32 model the cloud received.</summary>
+    public double? Fp32Accuracy { get; set; }
+
+    /// <summary>Held-out top-1 (0..1) of the INT8 model the cloud published.</summary>
+    public double? Int8Accuracy { get; set; }
+
+    /// <summary>Share (0..1) of held-out samples on which INT8 and FP32 give the same top-1.</summary>
+    public double? Int8Agreement { get; set; }
 }
 
 /// <summary>A held-out sample with the exporter's answer, for on-device self-tests.</summary>

@@ -29,6 +29,7 @@ using Edge.Shared.Models;
 [JsonSerializable(typeof(ReportedConfig[]))]
 [JsonSerializable(typeof(ModelManifest))]
 [JsonSerializable(typeof(DigitDataset))]
+[JsonSerializable(typeof(PublishedModel[]))]
 [JsonSerializable(typeof(HardExampleUpload))]
 [JsonSerializable(typeof(HardExampleAck))]
 [JsonSerializable(typeof(StoredHardExample))]

@@ -54,5 +54,26 @@ public sealed class OutboxAgentTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Every_LocalDegraded_answer_is_given_only_after_its_sample_is_committed()
+    {
+        await using var cloud = await FakeCloud.StartAsync();
+        cloud.Behaviour = FakeCloud.Status(500);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Routing:DefaultThreshold"] = "1.5",
+            ["Outbox:Path"] = Path.Combine(_dir, "outbox.db"),
+        };
+        await using var agent = await TestAgentHost.StartAsync(cloud.BaseUrl, settings);
+        var metrics = agent.Service<AgentMetrics>();
+
+        // Concurrent requests share commits; each answer must still wait for the one holding its own sample.
+        var answers = await Task.WhenAll(HeldOut.Digits.Take(40).Select(s => agent.Http.InferAsync(Requests.Tensor(s.Pixels))));
+
+        Assert.All(answers, a => Assert.Equal(Decision.LocalDegraded, a.Decision));
+        Assert.Equal(answers.Length, metrics.OutboxEnqueued.Value);
+        Assert.Equal(answers.Length, metrics.OutboxEntries.Value);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

@@ -19,6 +19,20 @@ public sealed class BadInputTests
         Assert.Contains("no calibration data for 'digits-edge.onnx'", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Dynamic_mode_and_pruning_refuse_a_file_that_is_not_onnx_by_name()
+    {
+        var text = Encoding.UTF8.GetBytes("this is a text file, not a model");
+
+        var dynamic = Assert.Throws<QuantizationException>(() => ModelQuantizer.Quantize(
+            text, "upload.onnx", new TensorSet([1, 8, 8], []), new QuantizationOptions { Mode = QuantizationMode.Dynamic }));
+        var pruning = Assert.Throws<QuantizationException>(() =>
+            Edge.ModelTools.Pruning.MagnitudePruner.Prune(text, "upload.onnx", new Edge.ModelTools.Pruning.PruningOptions()));
+
+        Assert.Contains("'upload.onnx' is not an ONNX model", dynamic.Message, StringComparison.Ordinal);
+        Assert.Contains("'upload.onnx' is not an ONNX model", pruning.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("this is a text file, not a model")]

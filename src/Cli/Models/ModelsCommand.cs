@@ -1,0 +1,16 @@
+namespace Edge.Cli.Models;
+
+using System.CommandLine;
+using Edge.Cli.Cloud;
+
+/// <summary><c>edge models …</c>: the cloud's model registry.</summary>
+internal static class ModelsCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var models = new Command("models", "Publish models to the cloud's registry (optionally quantized to INT8) and list them.");
+        models.Subcommands.Add(PublishCommand.Create(context));
+        models.Subcommands.Add(ListCommand.Create(context));
+        return models;
+    }
+}

@@ -1,0 +1,233 @@
+namespace Edge.Cloud.Models;
+
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Edge.Inference;
+using Edge.ModelTools;
+using Edge.ModelTools.Calibration;
+using Edge.ModelTools.Evaluation;
+using Edge.ModelTools.Onnx;
+using Edge.ModelTools.Quantization;
+using Edge.Shared.Models;
+using Edge.Shared.Serialization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+/// <summary>
+/// The publish pipeline: check the upload, optionally quantize to INT8 and gate it on held-out accuracy, then store
+/// the file, its manifest and the registry row. One publish at a time, off the request thread (it is CPU-bound).
+/// </summary>
+internal sealed class ModelPublisher : IDisposable
+{
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private readonly ModelStore _store;
+    private readonly ModelRegistryOptions _options;
+    private readonly IHostEnvironment _environment;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ModelPublisher> _logger;
+    private readonly Lazy<DigitDataset> _defaultCalibration;
+    private readonly Lazy<DigitDataset> _defaultHeldOut;
+
+    public ModelPublisher(ModelStore store, IOptions<ModelRegistryOptions> options, IHostEnvironment environment, TimeProvider time, ILogger<ModelPublisher> logger)
+    {
+        _store = store;
+        _options = options.Value;
+        _environment = environment;
+        _time = time;
+        _logger = logger;
+        _defaultCalibration = new(() => LoadDataset(_options.CalibrationData, "calibration"), LazyThreadSafetyMode.PublicationOnly);
+        _defaultHeldOut = new(() => LoadDataset(_options.HeldOutData, "held-out"), LazyThreadSafetyMode.PublicationOnly);
+    }
+
+    /// <exception cref="ModelPublishException">The upload is refused; status and message are for the caller.</exception>
+    public async Task<ModelManifest> PublishAsync(ModelUpload upload, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            if (await _store.ExistsAsync(upload.Name, upload.Version, cancellationToken))
+            {
+                throw new ModelPublishException(StatusCodes.Status409Conflict, "Version exists",
+                    $"model {upload.Name} version {upload.Version} is already published; versions are immutable, publish a new one");
+            }
+
+            var started = _time.GetTimestamp();
+            var (manifest, bytes, row) = await Task.Run(() => Build(upload), cancellationToken);
+            await _store.SaveAsync(manifest, bytes, row, cancellationToken);
+            var elapsedMs = _time.GetElapsedTime(started).TotalMilliseconds;
+            ModelsLog.Published(_logger, row.Name, row.Version, row.Quantization, row.SizeBytes, row.SourceSizeBytes, elapsedMs);
+            return manifest;
+        }
+        catch (ModelPublishException e)
+        {
+            ModelsLog.Refused(_logger, upload.Name, upload.Version, e.Message);
+            throw;
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    public void Dispose() => _oneAtATime.Dispose();
+
+    private (ModelManifest Manifest, byte[] Bytes, PublishedModel Row) Build(ModelUpload upload)
+    {
+        var source = $"model part of {upload.Name} {upload.Version}";
+        try
+        {
+            ManifestRules.Validate(upload.Manifest, "manifest part");
+            CheckNames(OnnxFile.Parse(upload.Model, source).Graph, upload.Manifest, source);
+            var heldOutData = upload.HeldOut ?? _defaultHeldOut.Value;
+            if (heldOutData.Samples.Length == 0)
+            {
+                throw new ModelPublishException("the held-out data set has no samples; the pipeline evaluates every published model");
+            }
+
+            var heldOut = TensorSet.FromDigits(upload.Manifest.Input, heldOutData.Samples);
+            return upload.Quantize ? Quantize(upload, source, heldOut) : AsIs(upload, source, heldOut);
+        }
+        catch (Exception e) when (e is QuantizationException or ModelLoadException or InvalidInputException)
+        {
+            throw new ModelPublishException(e.Message);
+        }
+        catch (AccuracyGateException e)
+        {
+            throw new ModelPublishException(StatusCodes.Status422UnprocessableEntity, "Accuracy gate failed", e.Message);
+        }
+    }
+
+    private (ModelManifest, byte[], PublishedModel) Quantize(ModelUpload upload, string source, TensorSet heldOut)
+    {
+        var calibrationData = upload.Calibration ?? _defaultCalibration.Value;
+        var calibration = TensorSet.FromDigits(upload.Manifest.Input, calibrationData.Samples);
+        var options = new QuantizationOptions { ActivationType = _options.ActivationType };
+        var int8 = ModelQuantizer.Quantize(upload.Model, source, calibration, options);
+        var layerData = new TensorSet(calibration.SampleShape, calibration.Samples.Take(_options.LayerErrorSamples).ToList());
+        var report = ModelEvaluator.Compare(upload.Model, int8, heldOut, layerData);
+        AccuracyGate.Check(report, new AccuracyGateOptions { MaxTop1DropPoints = _options.MaxTop1DropPoints });
+
+        var worst = report.WorstLayers(1).FirstOrDefault();
+        var weakest = worst is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"; lowest-SQNR layer {worst.OpType} '{worst.NodeName}' ({worst.SqnrDb:F1} dB)");
+        var note = string.Create(CultureInfo.InvariantCulture,
+            $"static QDQ INT8 ({int8.ActivationType} activations, per-channel int8 weights), {options.CalibrationMethod} calibration on {calibration.Count} samples; held-out top-1 FP32 {report.Fp32Top1:F2} % -> INT8 {report.Int8Top1:F2} % (gate: at most {_options.MaxTop1DropPoints:F2} points), agreement {report.Top1Agreement:F2} %{weakest}; temperature copied from the FP32 upload");
+        var metrics = Metrics(upload.Manifest.Metrics, report.HeldOutCount, report.Fp32Top1 / 100, report.Int8Top1 / 100, report.Top1Agreement / 100);
+        var quantization = new ModelQuantization
+        {
+            Mode = "int8",
+            ActivationType = int8.ActivationType.ToString(),
+            CalibrationMethod = options.CalibrationMethod.ToString(),
+            CalibrationSamples = calibration.Count,
+            SourceSha256 = Sha256(upload.Model),
+            SourceSizeBytes = upload.Model.LongLength,
+            Note = note,
+        };
+        return Finish(upload, int8.Bytes, metrics, quantization, RecomputeGolden(upload.Manifest, int8.Bytes));
+    }
+
+    private (ModelManifest, byte[], PublishedModel) AsIs(ModelUpload upload, string source, TensorSet heldOut)
+    {
+        var predictions = ModelEvaluator.Predict(upload.Model, source, heldOut);
+        var accuracy = (double)predictions.Where((p, i) => p == heldOut.Labels![i]).Count() / heldOut.Count;
+        var metrics = Metrics(upload.Manifest.Metrics, heldOut.Count, accuracy, null, null);
+        return Finish(upload, upload.Model, metrics, null, upload.Manifest.Golden);
+    }
+
+    private (ModelManifest, byte[], PublishedModel) Finish(ModelUpload upload, byte[] bytes, ModelMetrics metrics, ModelQuantization? quantization, GoldenSample[] golden)
+    {
+        // A deep copy through the contract, so nothing of the caller's object is shared with what gets stored.
+        var manifest = JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(upload.Manifest, EdgeJsonContext.Default.ModelManifest), EdgeJsonContext.Default.ModelManifest)!;
+        manifest.Sha256 = Sha256(bytes);
+        manifest.SizeBytes = bytes.LongLength;
+        manifest.Metrics = metrics;
+        manifest.Quantization = quantization;
+        manifest.Golden = golden;
+        var row = new PublishedModel
+        {
+            Name = upload.Name,
+            Version = upload.Version,
+            Quantization = quantization?.Mode ?? "none",
+            Sha256 = manifest.Sha256,
+            SizeBytes = bytes.LongLength,
+            SourceSizeBytes = upload.Model.LongLength,
+            Fp32Accuracy = metrics.Fp32Accuracy,
+            Int8Accuracy = metrics.Int8Accuracy,
+            Int8Agreement = metrics.Int8Agreement,
+            PublishedAt = _time.GetUtcNow(),
+        };
+        return (manifest, bytes, row);
+    }
+
+    private static ModelMetrics Metrics(ModelMetrics? upload, int count, double fp32, double? int8, double? agreement) => new()
+    {
+        // What the shipped file scores; the training-time figures describe the FP32 model and are kept as they came.
+        HeldOutAccuracy = Math.Round(int8 ?? fp32, 6),
+        HeldOutCount = count,
+        Parameters = upload?.Parameters,
+        EceBefore = upload?.EceBefore,
+        EceAfter = upload?.EceAfter,
+        NllBefore = upload?.NllBefore,
+        NllAfter = upload?.NllAfter,
+        Fp32Accuracy = Math.Round(fp32, 6),
+        Int8Accuracy = int8 is null ? null : Math.Round(int8.Value, 6),
+        Int8Agreement = agreement is null ? null : Math.Round(agreement.Value, 6),
+    };
+
+    /// <summary>
+    /// Golden samples check that a device preprocesses like the exporter. Their expected class is re-taken from
+    /// the INT8 model (which may differ on a borderline sample) and the FP32 logits are dropped (INT8 differs in the last digits).
+    /// </summary>
+    private static GoldenSample[] RecomputeGolden(ModelManifest manifest, byte[] int8)
+    {
+        if (manifest.Golden.Length == 0)
+        {
+            return [];
+        }
+
+        var preprocessor = new Preprocessor(manifest.Input);
+        var samples = manifest.Golden.Select(g =>
+        {
+            var side = (int)Math.Round(Math.Sqrt(g.Pixels.Length));
+            int[] shape = g.Pixels.Length == preprocessor.Length ? [1, preprocessor.Channels, preprocessor.Height, preprocessor.Width] : [side, side];
+            var x = new float[preprocessor.Length];
+            preprocessor.FromTensor(shape, g.Pixels, x);
+            return x;
+        }).ToList();
+        var top1 = ModelEvaluator.Predict(int8, "the INT8 model", new TensorSet([preprocessor.Channels, preprocessor.Height, preprocessor.Width], samples));
+        return [.. manifest.Golden.Select((g, i) => new GoldenSample { Pixels = g.Pixels, ExpectedTop1 = top1[i], Logits = [] })];
+    }
+
+    private static void CheckNames(global::Onnx.GraphProto graph, ModelManifest manifest, string source)
+    {
+        var inputs = graph.Input.Select(i => i.Name).Except(graph.Initializer.Select(t => t.Name)).ToList();
+        if (!inputs.Contains(manifest.Input.Name))
+        {
+            throw new ModelPublishException($"the manifest's input '{manifest.Input.Name}' is not an input of the {source} (it has: {string.Join(", ", inputs)})");
+        }
+
+        if (graph.Output.All(o => o.Name != manifest.Output.Name))
+        {
+            throw new ModelPublishException(
+                $"the manifest's output '{manifest.Output.Name}' is not an output of the {source} (it has: {string.Join(", ", graph.Output.Select(o => o.Name))})");
+        }
+    }
+
+    private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    private DigitDataset LoadDataset(string path, string what)
+    {
+        var full = Path.GetFullPath(path, _environment.ContentRootPath);
+        try
+        {
+            using var stream = File.OpenRead(full);
+            return JsonSerializer.Deserialize(stream, EdgeJsonContext.Default.DigitDataset) ?? new DigitDataset();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            throw new ModelPublishException(StatusCodes.Status400BadRequest, "No data",
+                $"no {what} data in the upload and the default '{full}' cannot be read ({e.Message}); send a '{(what == "calibration" ? "calibration" : "heldout")}' part");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+namespace Edge.Cloud.Models;
+
+using System.ComponentModel.DataAnnotations;
+using Edge.ModelTools.Quantization;
+
+/// <summary>The model registry and publish pipeline. Section <c>Models</c>; env vars <c>Models__StorePath</c> etc.</summary>
+internal sealed class ModelRegistryOptions
+{
+    public const string Section = "Models";
+
+    /// <summary>Where published files live; empty means <c>{content root}/data/models</c>, relative paths are taken from the content root.</summary>
+    public string? StorePath { get; set; }
+
+    /// <summary>The whole multipart upload (model, manifest, data sets); 413 beyond.</summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxUploadBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Held-out top-1 points INT8 may lose against FP32 before the publish is refused (422).</summary>
+    [Range(-100.0, 100.0)]
+    public double MaxTop1DropPoints { get; set; } = 1.0;
+
+    /// <summary>Default calibration digits (a <c>DigitDataset</c>) when the upload has no <c>calibration</c> part.</summary>
+    [Required]
+    public string CalibrationData { get; set; } = "models/data/digits-calibration.json";
+
+    /// <summary>Default held-out digits when the upload has no <c>heldout</c> part.</summary>
+    [Required]
+    public string HeldOutData { get; set; } = "models/data/digits-heldout.json";
+
+    /// <summary>Calibration samples the per-layer error report runs on (every intermediate tensor, twice): the slow part of a publish.</summary>
+    [Range(1, 1_000_000)]
+    public int LayerErrorSamples { get; set; } = 64;
+
+    /// <summary>Target activation type: <c>Auto</c> follows the cloud's own CPU; set <c>UInt8</c> (x86) or <c>Int8</c> (ARM) for the fleet's.</summary>
+    public ActivationType ActivationType { get; set; } = ActivationType.Auto;
+}
