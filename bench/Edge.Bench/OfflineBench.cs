@@ -102,9 +102,12 @@ internal static class OfflineBench
 
         var all = results.ToArray();
         var degraded = all.Where(r => r.Answer?.Decision == Decision.LocalDegraded).ToArray();
+
+        // Every Cloud and LocalDegraded sample must reach the hard-example store exactly once.
+        var promised = all.Count(r => r.Answer?.Decision is Decision.LocalDegraded or Decision.Cloud);
         var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 120;
         (long Rows, long Distinct) cloudRows;
-        while ((cloudRows = CountCloudRows(cloudDb)).Distinct < degraded.Length || metrics.OutboxEntries.Value > 0)
+        while ((cloudRows = CountCloudRows(cloudDb)).Distinct < promised || metrics.OutboxEntries.Value > 0)
         {
             if (Stopwatch.GetTimestamp() > deadline)
             {
@@ -126,12 +129,12 @@ internal static class OfflineBench
         Line("Local (local only)", local);
         Line("LocalDegraded, open", open);
         Line("LocalDegraded, all", allDegraded);
-        Console.WriteLine(FormattableString.Invariant($"outbox: {degraded.Length} promised (LocalDegraded answers), {metrics.OutboxEnqueued.Value} committed, {dropped} dropped by policy, {Math.Max(0, degraded.Length - cloudRows.Distinct)} lost"));
+        Console.WriteLine(FormattableString.Invariant($"hard examples: {promised} promised (Cloud and LocalDegraded answers), {metrics.OutboxEnqueued.Value} committed to the outbox, {dropped} dropped by policy, {Math.Max(0, promised - cloudRows.Distinct)} lost"));
         Console.WriteLine(FormattableString.Invariant($"drain: {cloudRows.Distinct} in the cloud {drainSeconds:0.00} s after the link came back (outbox now {metrics.OutboxEntries.Value}); uploads retried {metrics.OutboxUploadFailures.Value} times"));
-        Console.WriteLine(FormattableString.Invariant($"duplicates in the cloud: {cloudRows.Rows - cloudRows.Distinct} (rows {cloudRows.Rows}, distinct ids {cloudRows.Distinct}, extra rows over promised {Math.Max(0, cloudRows.Rows - degraded.Length)})"));
+        Console.WriteLine(FormattableString.Invariant($"duplicates in the cloud: {cloudRows.Rows - cloudRows.Distinct} (rows {cloudRows.Rows}, distinct ids {cloudRows.Distinct}, extra rows over promised {Math.Max(0, cloudRows.Rows - promised)})"));
         await agent.StopAsync();
         await cloud.StopAsync();
-        return answered == total && cloudRows.Distinct == degraded.Length && cloudRows.Rows == cloudRows.Distinct ? 0 : 1;
+        return answered == total && cloudRows.Distinct == promised && cloudRows.Rows == cloudRows.Distinct ? 0 : 1;
     }
 
     private static async Task<(int, double, InferenceAnswer?)> SendAsync(HttpClient http, int index, byte[] body)

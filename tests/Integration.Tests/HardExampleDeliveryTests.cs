@@ -12,7 +12,7 @@ using Microsoft.Extensions.Configuration;
 public sealed class HardExampleDeliveryTests
 {
     [Fact]
-    public async Task Every_LocalDegraded_sample_reaches_the_restarted_cloud_exactly_once_and_labelled()
+    public async Task Every_Cloud_and_LocalDegraded_sample_reaches_the_restarted_cloud_exactly_once_and_labelled()
     {
         var ct = TestContext.Current.CancellationToken;
         var agentSettings = new Dictionary<string, string?>
@@ -25,7 +25,9 @@ public sealed class HardExampleDeliveryTests
             ["Outbox:DrainBatchSize"] = "7",
         };
         await using var stack = await EdgeStack.StartAsync(null, agentOverrides: agentSettings, cancellationToken: ct);
-        Assert.Equal(Decision.Cloud, (await stack.InferAsync(HeldOut.Digits[0].Pixels, ct)).Decision);
+        // Stored by the cloud's /v1/infer as it answers; the LocalDegraded ones come through the outbox.
+        var answered = await stack.InferAsync(HeldOut.Digits[0].Pixels, ct);
+        Assert.Equal(Decision.Cloud, answered.Decision);
         await stack.StopCloudAsync(ct);
 
         var samples = HeldOut.Digits.Skip(1).Take(30).ToArray();
@@ -59,9 +61,10 @@ public sealed class HardExampleDeliveryTests
                 $"/v1/hard-examples?device={EdgeStack.DeviceId}&limit=1000", EdgeJsonContext.Default.StoredHardExampleArray, ct);
 
             Assert.NotNull(stored);
-            Assert.Equal(samples.Length, stored.Length);
-            Assert.Equal(samples.Length, stored.Select(s => s.Id).Distinct().Count());
-            Assert.Equal(localLabels.Order(), stored.Select(s => s.EdgeLabel).Order());
+            Assert.Equal(samples.Length + 1, stored.Length);
+            Assert.Equal(samples.Length + 1, stored.Select(s => s.Id).Distinct().Count());
+            Assert.Equal(localLabels.Append(answered.LocalLabel).Order(), stored.Select(s => s.EdgeLabel).Order());
+            Assert.Equal(answered.CloudLabel, Assert.Single(stored, s => s.Reason == "cloud-answered").CloudLabel);
             Assert.All(stored, s => Assert.NotNull(s.CloudLabel));
             Assert.All(stored, s => Assert.StartsWith("cloud-", s.Reason, StringComparison.Ordinal));
             Assert.Equal(samples.Length, metrics.OutboxUploaded.Value);

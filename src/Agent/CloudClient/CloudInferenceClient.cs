@@ -30,6 +30,9 @@ internal sealed partial class CloudInferenceClient(
     public const string LocalLabelHeader = "X-Edge-Local-Label";
     public const string LocalScoreHeader = "X-Edge-Local-Score";
 
+    /// <summary>The fallback sample's id: the cloud stores the sample under it, the outbox uploads it under the same one.</summary>
+    public const string SampleIdHeader = "X-Edge-Sample-Id";
+
     /// <summary>Asks the cloud. Cancellation of <paramref name="cancellationToken"/> (the caller went away) still throws.</summary>
     public async Task<CloudResult> InferAsync(ReadOnlyMemory<byte> body, string contentType, CloudCallContext context, CancellationToken cancellationToken)
     {
@@ -46,6 +49,12 @@ internal sealed partial class CloudInferenceClient(
         request.Headers.TryAddWithoutValidation(PurposeHeader, context.Purpose);
         request.Headers.TryAddWithoutValidation(LocalLabelHeader, context.LocalLabel);
         request.Headers.TryAddWithoutValidation(LocalScoreHeader, context.LocalScore.ToString("R", CultureInfo.InvariantCulture));
+        if (context.SampleId != Guid.Empty)
+        {
+            // Set once on the message, so every retry attempt of the pipeline carries the same id.
+            request.Headers.TryAddWithoutValidation(SampleIdHeader, context.SampleId.ToString("D"));
+        }
+
         try
         {
             using var response = await httpClients.CreateClient(CloudClientExtensions.PipelineName).SendAsync(request, cancellationToken);
@@ -112,7 +121,8 @@ internal sealed partial class CloudInferenceClient(
 
 /// <summary>What the cloud is told about a request (headers), so it can log audits and fallbacks.</summary>
 /// <param name="Purpose"><c>fallback</c> (the local score was too low) or <c>audit</c> (sampled local answer).</param>
-internal readonly record struct CloudCallContext(string Purpose, string LocalLabel, double LocalScore)
+/// <param name="SampleId">A fallback's hard-example id (GUID v7); empty for audits, which are not hard examples.</param>
+internal readonly record struct CloudCallContext(string Purpose, string LocalLabel, double LocalScore, Guid SampleId = default)
 {
     public const string Fallback = "fallback";
     public const string Audit = "audit";

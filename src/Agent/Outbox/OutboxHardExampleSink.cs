@@ -4,7 +4,7 @@ using Edge.Agent.Observability;
 using Edge.Agent.Routing;
 
 /// <summary>
-/// Copies each LocalDegraded sample (the body is a pooled buffer) into an outbox entry with a fresh id and,
+/// Copies each LocalDegraded sample (the body is a pooled buffer) into an outbox entry under its id and,
 /// with <see cref="OutboxOptions.CommitBeforeAnswer"/>, waits until the entry's group commit is done.
 /// </summary>
 internal sealed class OutboxHardExampleSink(OutboxWriter writer, AgentMetrics metrics) : IHardExampleSink
@@ -13,10 +13,11 @@ internal sealed class OutboxHardExampleSink(OutboxWriter writer, AgentMetrics me
     {
         metrics.HardExamples.Increment();
 
-        // Version 7: time-ordered, so ids sort roughly like the samples themselves.
+        // The router's id (version 7, time-ordered), the one the fallback call sent: if the cloud stored the sample
+        // but its answer was lost, the upload is a duplicate and the sample stays one row.
         return writer.EnqueueAsync(
             new OutboxEntry(
-                Guid.CreateVersion7(example.At),
+                example.Id,
                 example.At,
                 OutboxKind.HardExample,
                 example.ContentType,

@@ -17,8 +17,10 @@ internal interface IHardExampleSink
     ValueTask OfferAsync(HardExample example, CancellationToken cancellationToken);
 }
 
+/// <param name="Id">The sample's id (GUID v7), the one the fallback call sent as <c>X-Edge-Sample-Id</c>: the cloud's idempotency key.</param>
 /// <param name="Body">The caller's original request body (tensor JSON or image bytes).</param>
 internal readonly record struct HardExample(
+    Guid Id,
     ReadOnlyMemory<byte> Body,
     string ContentType,
     string LocalLabel,

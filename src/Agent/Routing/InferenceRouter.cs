@@ -47,7 +47,11 @@ internal sealed partial class InferenceRouter(
             return Answer(run, Decision.Local, run.Label, run.ClassIndex);
         }
 
-        var fallback = await AskCloudAsync(request, run, cancellationToken);
+        // One id per sample: the cloud stores a sample it answers under it, and the outbox uploads a degraded one under
+        // the same id, so a sample the cloud stored but whose answer was lost is still stored once.
+        var now = time.GetUtcNow();
+        var sampleId = Guid.CreateVersion7(now);
+        var fallback = await AskCloudAsync(request, run, sampleId, cancellationToken);
         if (fallback.Answer is { } answer)
         {
             return Answer(run, Decision.Cloud, answer.Label, answer.ClassIndex, cloudLabel: answer.Label);
@@ -55,7 +59,7 @@ internal sealed partial class InferenceRouter(
 
         var reason = fallback.Failure ?? CloudFailure.Unreachable;
         // Kept (committed to the outbox) before the answer goes out: a LocalDegraded answer is a promise to deliver the sample.
-        await hardExamples.OfferAsync(new HardExample(request.Body, request.ContentType, run.Label, run.Score, reason, time.GetUtcNow()), cancellationToken);
+        await hardExamples.OfferAsync(new HardExample(sampleId, request.Body, request.ContentType, run.Label, run.Score, reason, now), cancellationToken);
         return Answer(run, Decision.LocalDegraded, run.Label, run.ClassIndex, degradedReason: reason);
     }
 
@@ -63,12 +67,12 @@ internal sealed partial class InferenceRouter(
     /// The client turns every known cloud problem into a failure; anything else (a bug, an unexpected exception type)
     /// must still not fail a request the local model has answered, so it degrades too and is logged.
     /// </summary>
-    private async Task<CloudResult> AskCloudAsync(InferenceRequest request, LocalRun run, CancellationToken cancellationToken)
+    private async Task<CloudResult> AskCloudAsync(InferenceRequest request, LocalRun run, Guid sampleId, CancellationToken cancellationToken)
     {
         try
         {
             return await cloud.InferAsync(
-                request.Body, request.ContentType, new CloudCallContext(CloudCallContext.Fallback, run.Label, run.Score), cancellationToken);
+                request.Body, request.ContentType, new CloudCallContext(CloudCallContext.Fallback, run.Label, run.Score, sampleId), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

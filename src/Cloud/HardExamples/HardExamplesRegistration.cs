@@ -13,6 +13,7 @@ internal static class HardExamplesRegistration
             .ValidateOnStart();
         builder.Services.AddSingleton<HardExampleRepository>();
         builder.Services.AddSingleton<HardExampleLabeler>();
+        builder.Services.AddSingleton<FallbackSamples>();
         return builder;
     }
 }

@@ -2,6 +2,7 @@ namespace Edge.Cloud.Inference;
 
 using System.Globalization;
 using Edge.Cloud.Admission;
+using Edge.Cloud.HardExamples;
 using Edge.Cloud.Hosting;
 using Edge.Cloud.Observability;
 using Edge.Inference;
@@ -20,6 +21,7 @@ internal sealed partial class InferHandler(
     CloudModel model,
     AdmissionGate gate,
     CloudMetrics metrics,
+    FallbackSamples samples,
     IOptions<CloudInferenceOptions> options,
     IOptions<AdmissionOptions> admission,
     TimeProvider time,
@@ -73,26 +75,38 @@ internal sealed partial class InferHandler(
                 return InferProblems.TooLarge(_maxBodyBytes);
             }
 
-            using var slot = await onnx.RentAsync(ct);
-            try
+            CloudAnswer answer;
+            using (var slot = await onnx.RentAsync(ct))
             {
-                onnx.Preprocessor.FromBody(format, body.Memory, slot.Input);
-            }
-            catch (InvalidInputException ex)
-            {
-                return InferProblems.InvalidInput(ex.Message);
+                try
+                {
+                    onnx.Preprocessor.FromBody(format, body.Memory, slot.Input);
+                }
+                catch (InvalidInputException ex)
+                {
+                    return InferProblems.InvalidInput(ex.Message);
+                }
+
+                slot.Run();
+                var score = slot.Score(ScoreFunction.MaxProbability);
+                answer = new CloudAnswer
+                {
+                    Label = onnx.Label(score.ClassIndex),
+                    ClassIndex = score.ClassIndex,
+                    Score = score.Probability,
+                    Model = model.Id!,
+                    LatencyMs = time.GetElapsedTime(started).TotalMilliseconds,
+                };
             }
 
-            slot.Run();
-            var score = slot.Score(ScoreFunction.MaxProbability);
-            var answer = new CloudAnswer
+            // A device's fallback sample is a hard example: stored (once per id) before it is answered, with this
+            // answer as its label, outside the model slot. A failed store fails the call (500, the device degrades
+            // and its outbox keeps the sample under the same id).
+            if (samples.Read(request.Headers) is { } sample)
             {
-                Label = onnx.Label(score.ClassIndex),
-                ClassIndex = score.ClassIndex,
-                Score = score.Probability,
-                Model = model.Id!,
-                LatencyMs = time.GetElapsedTime(started).TotalMilliseconds,
-            };
+                await samples.StoreAsync(sample, request.ContentType!, body.Memory, answer, ct);
+            }
+
             return TypedResults.Json(answer, EdgeJsonContext.Default.CloudAnswer);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

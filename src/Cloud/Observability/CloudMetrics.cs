@@ -15,6 +15,9 @@ internal sealed class CloudMetrics
     private readonly long[] _inferByCode = new long[Codes.Length + 1];
     private long _thresholdChanges;
     private long _deviceReports;
+    private long _inferSamplesStored;
+    private long _inferSamplesDuplicate;
+    private long _inferSamplesMalformed;
 
     public LatencyHistogram InferLatency { get; } = new();
 
@@ -38,6 +41,19 @@ internal sealed class CloudMetrics
 
     public void DeviceReported() => Interlocked.Increment(ref _deviceReports);
 
+    /// <summary>A fallback sample /v1/infer stored as a hard example, or found stored already (a retried attempt).</summary>
+    public void InferSampleStored(bool isNew) => Interlocked.Increment(ref isNew ? ref _inferSamplesStored : ref _inferSamplesDuplicate);
+
+    /// <summary>A fallback call whose sample headers were missing or malformed: answered, not stored.</summary>
+    public void InferSampleMalformed() => Interlocked.Increment(ref _inferSamplesMalformed);
+
+    public long InferSamples(string result) => result switch
+    {
+        "stored" => Volatile.Read(ref _inferSamplesStored),
+        "duplicate" => Volatile.Read(ref _inferSamplesDuplicate),
+        _ => Volatile.Read(ref _inferSamplesMalformed),
+    };
+
     /// <summary>Prometheus text exposition format 0.0.4.</summary>
     public void WriteTo(StringBuilder text, int running, int queued, bool mqttConnected)
     {
@@ -57,6 +73,13 @@ internal sealed class CloudMetrics
         Gauge(text, "edge_cloud_infer_queued", "Inference requests waiting for admission now.", queued);
         Counter(text, "edge_cloud_threshold_changes_total", "Threshold settings stored (PUT or DELETE).", Volatile.Read(ref _thresholdChanges));
         Counter(text, "edge_cloud_device_reports_total", "Reported configs received from devices.", Volatile.Read(ref _deviceReports));
+        text.Append("# HELP edge_cloud_infer_samples_total Fallback samples /v1/infer stored as hard examples, found stored already, or not stored for malformed headers.\n");
+        text.Append("# TYPE edge_cloud_infer_samples_total counter\n");
+        foreach (var result in (string[])["stored", "duplicate", "malformed"])
+        {
+            text.Append(CultureInfo.InvariantCulture, $"edge_cloud_infer_samples_total{{result=\"{result}\"}} {InferSamples(result)}\n");
+        }
+
         Gauge(text, "edge_cloud_mqtt_connected", "1 when the cloud's MQTT client is connected.", mqttConnected ? 1 : 0);
     }
 
