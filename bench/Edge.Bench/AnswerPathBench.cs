@@ -2,8 +2,6 @@ namespace Edge.Bench;
 
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Edge.Agent;
@@ -28,7 +26,7 @@ internal static class AnswerPathBench
     {
         var iterations = ArgInt(args, "--iterations", 20_000);
         const int rounds = 10;
-        var port = FreePortNow();
+        var port = FreePort.Next();
         await using var agent = AgentApplication.Create([], new Dictionary<string, string?>
         {
             ["Agent:Urls"] = $"http://127.0.0.1:{port}",
@@ -161,13 +159,6 @@ internal static class AnswerPathBench
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    private static int FreePortNow()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

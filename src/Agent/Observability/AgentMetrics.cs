@@ -1,5 +1,6 @@
 namespace Edge.Agent.Observability;
 
+using Edge.Shared.Observability;
 using System.Collections.Concurrent;
 using Edge.Shared.Inference;
 

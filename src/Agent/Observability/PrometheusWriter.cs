@@ -1,5 +1,6 @@
 namespace Edge.Agent.Observability;
 
+using Edge.Shared.Observability;
 using System.Globalization;
 using System.Text;
 using Edge.Agent.CloudClient;

@@ -1,11 +1,11 @@
-namespace Edge.Agent.Observability;
+namespace Edge.Shared.Observability;
 
 /// <summary>
 /// Fixed-bucket histogram of seconds, lock-free. Each observation lands in exactly one bucket; the writer
 /// turns them into Prometheus' cumulative <c>le</c> buckets. The sum is kept in integer microseconds so it
-/// can be added atomically.
+/// can be added atomically. Shared so the agent and the cloud count latency the same way.
 /// </summary>
-internal sealed class Histogram
+public sealed class Histogram
 {
     /// <summary>10 µs … 5 s: a local answer takes a few µs on the digits model, a cloud round trip about a ms on loopback and tens on a WAN, the deadline about 1 s.</summary>
     public static readonly double[] LatencyBuckets = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
