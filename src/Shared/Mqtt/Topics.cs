@@ -19,10 +19,23 @@ public static class Topics
 
     public static string ModelDesired(string deviceId) => $"{Root}/dev/{deviceId}/model/desired";
 
+    /// <summary>Retained <c>ModelStatus</c>, device → cloud.</summary>
+    public static string ModelStatus(string deviceId) => $"{Root}/dev/{deviceId}/model/status";
+
+    /// <summary><c>BlockRequest</c> JSON, device → cloud.</summary>
+    public static string BlockRequests(string deviceId) => $"{Root}/dev/{deviceId}/model/blocks/get";
+
+    /// <summary><c>BlockFrame</c> binary, cloud → device.</summary>
+    public static string Blocks(string deviceId) => $"{Root}/dev/{deviceId}/model/blocks";
+
     /// <summary>Wildcard the cloud subscribes to for every device's reported config.</summary>
     public const string AllReported = Root + "/dev/+/config/reported";
 
     public const string AllTelemetry = Root + "/dev/+/telemetry";
+
+    public const string AllModelStatus = Root + "/dev/+/model/status";
+
+    public const string AllBlockRequests = Root + "/dev/+/model/blocks/get";
 
     public static string Desired(ConfigScope scope, string? target) => scope switch
     {

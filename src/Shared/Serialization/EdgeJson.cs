@@ -6,6 +6,7 @@ using Edge.Shared.Config;
 using Edge.Shared.HardExamples;
 using Edge.Shared.Inference;
 using Edge.Shared.Models;
+using Edge.Shared.Updates;
 
 /// <summary>
 /// Source-generated JSON for every contract: no reflection on the device, camelCase names,
@@ -34,4 +35,10 @@ using Edge.Shared.Models;
 [JsonSerializable(typeof(HardExampleAck))]
 [JsonSerializable(typeof(StoredHardExample))]
 [JsonSerializable(typeof(StoredHardExample[]))]
+[JsonSerializable(typeof(PackageManifest))]
+[JsonSerializable(typeof(SignedPackage))]
+[JsonSerializable(typeof(ModelDesired))]
+[JsonSerializable(typeof(BlockRequest))]
+[JsonSerializable(typeof(ModelStatus))]
+[JsonSerializable(typeof(ModelStatus[]))]
 public sealed partial class EdgeJsonContext : JsonSerializerContext;
