@@ -6,11 +6,12 @@ return args.FirstOrDefault() switch
     "propagation" => await PropagationBench.RunAsync(args[1..]),
     "offline" => await OfflineBench.RunAsync(args[1..]),
     "quantize" => QuantizeBench.Run(args[1..]),
+    "ota" => await OtaBench.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Edge.Bench answer-path [--iterations N] | propagation [--changes N] [--mosquitto] | offline [--requests N] [--concurrency N] [--threshold T] [--no-commit-wait] | quantize [--calibration N] [--iterations N] [--method minmax|percentile] [--activations auto|uint8|int8]");
+    Console.Error.WriteLine("usage: Edge.Bench answer-path [--iterations N] | propagation [--changes N] [--mosquitto] | offline [--requests N] [--concurrency N] [--threshold T] [--no-commit-wait] | quantize [--calibration N] [--iterations N] [--method minmax|percentile] [--activations auto|uint8|int8] | ota [--work DIR] [--blocks 4,16,64] [--skip-bytes] [--skip-transfer] [--skip-swap]");
     return 2;
 }

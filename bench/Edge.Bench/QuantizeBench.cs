@@ -96,7 +96,7 @@ internal static class QuantizeBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{label,-36} {model.Length,14:#,0} {Zstd(model),14:#,0} {report.Int8Top1,9:0.00} {report.Top1Agreement,12:0.00}"));
 
-    private static string ArgString(string[] args, string name, string fallback)
+    internal static string ArgString(string[] args, string name, string fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
@@ -137,7 +137,7 @@ internal static class QuantizeBench
         return Percentiles.Of(sorted, 50);
     }
 
-    private static ModelManifest ReadManifest(string name)
+    internal static ModelManifest ReadManifest(string name)
     {
         using var stream = File.OpenRead(RepoPaths.Model(name + ".manifest.json"));
         return JsonSerializer.Deserialize(stream, EdgeJsonContext.Default.ModelManifest)!;

@@ -1,6 +1,8 @@
 namespace Edge.Updates;
 
+using System.Text.Json;
 using Edge.Shared.Models;
+using Edge.Shared.Serialization;
 using Edge.Shared.Updates;
 
 /// <summary>A version a device may already hold, to build a delta from.</summary>
@@ -13,7 +15,73 @@ public sealed record BuiltPackage(PackageManifest Manifest, SignedPackage Packag
 /// <summary>The cloud's packager: one full payload, a delta from each base when it is smaller, signed manifest.</summary>
 public static class PackageBuilder
 {
+    /// <summary>The file name the embedded <see cref="ModelManifest"/> carries; devices store the model under it.</summary>
+    public const string ModelFileName = "model.onnx";
+
     public static BuiltPackage Build(
-        ModelManifest model, byte[] modelBytes, IEnumerable<BaseModel> bases, string deviceClass, SigningKey key, DateTimeOffset createdAt, int level = 19) =>
-        throw new NotImplementedException();
+        ModelManifest model, byte[] modelBytes, IEnumerable<BaseModel> bases, string deviceClass, SigningKey key, DateTimeOffset createdAt, int level = 19)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(modelBytes);
+        ArgumentNullException.ThrowIfNull(bases);
+        ArgumentException.ThrowIfNullOrEmpty(deviceClass);
+        ArgumentNullException.ThrowIfNull(key);
+        if (modelBytes.Length == 0)
+        {
+            throw new ArgumentException("The model file is empty.", nameof(modelBytes));
+        }
+
+        var modelSha = Sha256Hex.Of(modelBytes);
+        var full = ModelPayloads.CompressFull(modelBytes, level);
+        var payloads = new List<BuiltPayload> { new(Describe(full, PayloadKind.Full, null, null), full) };
+        var seen = new HashSet<string>(StringComparer.Ordinal) { modelSha };
+        foreach (var baseModel in bases)
+        {
+            var baseSha = Sha256Hex.Of(baseModel.Bytes);
+            if (baseModel.Bytes.Length == 0 || !seen.Add(baseSha))
+            {
+                continue;
+            }
+
+            var delta = ModelPayloads.EncodeDelta(baseModel.Bytes, modelBytes, level);
+            if (delta.Length < full.Length)
+            {
+                payloads.Add(new(Describe(delta, PayloadKind.Delta, baseModel.Version, baseSha), delta));
+            }
+        }
+
+        var manifest = new PackageManifest
+        {
+            Name = model.Name,
+            Version = model.Version,
+            DeviceClass = deviceClass,
+            ModelSha256 = modelSha,
+            ModelSize = modelBytes.Length,
+            Model = Clone(model, modelSha, modelBytes.Length),
+            Payloads = [.. payloads.Select(p => p.Payload)],
+            CreatedAt = createdAt,
+        };
+
+        return new BuiltPackage(manifest, key.Sign(manifest), payloads);
+    }
+
+    private static PackagePayload Describe(byte[] bytes, PayloadKind kind, string? baseVersion, string? baseSha256) => new()
+    {
+        Sha256 = Sha256Hex.Of(bytes),
+        Size = bytes.Length,
+        Kind = kind,
+        BaseVersion = baseVersion,
+        BaseSha256 = baseSha256,
+    };
+
+    // A deep copy through the contract's own serializer, so the caller's manifest is never mutated.
+    private static ModelManifest Clone(ModelManifest model, string sha256, long size)
+    {
+        var copy = JsonSerializer.Deserialize(
+            JsonSerializer.SerializeToUtf8Bytes(model, EdgeJsonContext.Default.ModelManifest), EdgeJsonContext.Default.ModelManifest)!;
+        copy.File = ModelFileName;
+        copy.Sha256 = sha256;
+        copy.SizeBytes = size;
+        return copy;
+    }
 }

@@ -90,17 +90,22 @@ public sealed class InferHardExampleTests(CloudFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task Audit_calls_and_calls_without_a_purpose_are_answered_and_not_stored()
+    public async Task An_audit_call_is_stored_once_with_reason_audit_and_a_call_without_a_purpose_is_not_stored()
     {
         var device = "ihx-audit";
         var body = Encoding.UTF8.GetBytes(Digits.TensorJson(HeldOut.Digits[3]));
-        var audit = Headers(device, Guid.CreateVersion7());
+        var id = Guid.CreateVersion7();
+        var audit = Headers(device, id);
         audit["X-Edge-Purpose"] = "audit";
 
+        var answer = await InferAsync(body, audit);
         await InferAsync(body, audit);
         await InferAsync(body, []);
 
-        Assert.Empty(await ListAsync(device));
+        var row = Assert.Single(await ListAsync(device));
+        Assert.Equal(id, row.Id);
+        Assert.Equal("audit", row.Reason);
+        Assert.Equal(answer.Label, row.CloudLabel);
     }
 
     [Theory]

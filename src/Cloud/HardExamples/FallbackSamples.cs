@@ -8,10 +8,11 @@ using Edge.Shared.Inference;
 using Microsoft.AspNetCore.Http;
 
 /// <summary>
-/// Stores the samples <c>/v1/infer</c> answers for a device's fallback call (<c>X-Edge-Purpose: fallback</c>) as hard
-/// examples, under the device's <c>X-Edge-Sample-Id</c>, labelled with the answer just computed. The outbox uploads a
-/// sample whose answer never arrived under the same id, so either way it is one row (<c>INSERT OR IGNORE</c>).
-/// Audit calls are not hard examples and are not stored.
+/// Stores the samples <c>/v1/infer</c> answers for a device's fallback call (<c>X-Edge-Purpose: fallback</c>, reason
+/// <see cref="Reason"/>) or audit call (<c>audit</c>, reason <see cref="AuditReason"/>), under the device's
+/// <c>X-Edge-Sample-Id</c>, labelled with the answer just computed. The outbox uploads a sample whose answer never
+/// arrived under the same id, so either way it is one row (<c>INSERT OR IGNORE</c>). Audit rows are what the cloud
+/// knows of the edge model's accuracy on the answers it kept local.
 /// </summary>
 internal sealed class FallbackSamples(HardExampleRepository repository, CloudMetrics metrics, TimeProvider time)
 {
@@ -24,6 +25,9 @@ internal sealed class FallbackSamples(HardExampleRepository repository, CloudMet
     /// <summary>The stored row's reason: the cloud answered (whether or not the answer reached the device).</summary>
     public const string Reason = "cloud-answered";
 
+    /// <summary>The stored row's reason for an audit sample (a Local answer the device sampled), live or from its outbox.</summary>
+    public const string AuditReason = "audit";
+
     private const int MaxTextLength = 64;
 
     /// <summary>
@@ -32,12 +36,19 @@ internal sealed class FallbackSamples(HardExampleRepository repository, CloudMet
     /// </summary>
     public FallbackSample? Read(IHeaderDictionary headers)
     {
-        if (!string.Equals(headers[PurposeHeader], "fallback", StringComparison.Ordinal))
+        string? purpose = headers[PurposeHeader];
+        var reason = purpose switch
+        {
+            "fallback" => Reason,
+            "audit" => AuditReason,
+            _ => null,
+        };
+        if (reason is null)
         {
             return null;
         }
 
-        if (Parse(headers) is { } sample)
+        if (Parse(headers, reason) is { } sample)
         {
             return sample;
         }
@@ -62,14 +73,14 @@ internal sealed class FallbackSamples(HardExampleRepository repository, CloudMet
             Payload = body.ToArray(),
             LocalLabel = sample.LocalLabel,
             LocalScore = sample.LocalScore,
-            Reason = Reason,
+            Reason = sample.Reason,
         };
         var stored = await repository.InsertAsync(
             sample.DeviceId, [(item, new CloudLabel(answer.Label, answer.Score, null))], answer.Model, now, cancellationToken);
         metrics.InferSampleStored(stored.Count == 1);
     }
 
-    private static FallbackSample? Parse(IHeaderDictionary headers)
+    private static FallbackSample? Parse(IHeaderDictionary headers, string reason)
     {
         string? device = headers[DeviceHeader];
         string? label = headers[LocalLabelHeader];
@@ -85,8 +96,8 @@ internal sealed class FallbackSamples(HardExampleRepository repository, CloudMet
             return null;
         }
 
-        return new FallbackSample(guid, device!, label, value);
+        return new FallbackSample(guid, device!, label, value, reason);
     }
 }
 
-internal readonly record struct FallbackSample(Guid Id, string DeviceId, string LocalLabel, double LocalScore);
+internal readonly record struct FallbackSample(Guid Id, string DeviceId, string LocalLabel, double LocalScore, string Reason);

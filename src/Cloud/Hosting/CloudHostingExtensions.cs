@@ -40,6 +40,7 @@ public static class CloudHostingExtensions
         builder.AddDevices();
         HardExamples.HardExamplesRegistration.AddHardExamples(builder);
         Models.ModelsRegistration.AddModelRegistry(builder);
+        Rollouts.RolloutsRegistration.AddRollouts(builder);
         builder.AddCloudMqtt();
         return builder;
     }
@@ -52,6 +53,7 @@ public static class CloudHostingExtensions
         endpoints.MapDeviceEndpoints();
         HardExamples.HardExampleEndpoints.MapHardExampleEndpoints(endpoints);
         Models.ModelEndpoints.MapModelEndpoints(endpoints);
+        Rollouts.RolloutEndpoints.MapRolloutEndpoints(endpoints);
         endpoints.MapHealthAndMetrics();
         return endpoints;
     }

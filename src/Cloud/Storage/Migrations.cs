@@ -86,5 +86,40 @@ internal static class Migrations
             PRIMARY KEY (name, version)
         ) WITHOUT ROWID;
         """,
+
+        // 4: OTA rollouts of a model version to a scope, and each targeted device's progress (last reported state).
+        """
+        CREATE TABLE rollouts (
+            id                    TEXT    NOT NULL PRIMARY KEY,
+            model                 TEXT    NOT NULL,
+            version               TEXT    NOT NULL,
+            scope                 TEXT    NOT NULL CHECK (scope IN ('fleet', 'group', 'device')),
+            target                TEXT    NOT NULL,
+            canary_percent        REAL    NOT NULL,
+            max_failure_share     REAL    NOT NULL,
+            state                 TEXT    NOT NULL CHECK (state IN ('Canary', 'Expanding', 'Completed', 'Halted', 'Aborted')),
+            expanded              INTEGER NOT NULL DEFAULT 0,
+            failures_acknowledged INTEGER NOT NULL DEFAULT 0,
+            created_at            TEXT    NOT NULL,
+            updated_at            TEXT    NOT NULL,
+            reason                TEXT
+        ) WITHOUT ROWID;
+        CREATE INDEX rollouts_model_state ON rollouts (model, state);
+
+        CREATE TABLE rollout_devices (
+            rollout_id      TEXT    NOT NULL REFERENCES rollouts (id),
+            device_id       TEXT    NOT NULL,
+            phase           TEXT    NOT NULL CHECK (phase IN ('Canary', 'Main')),
+            state           TEXT,
+            failure         TEXT,
+            detail          TEXT,
+            blocks_received INTEGER NOT NULL DEFAULT 0,
+            blocks_total    INTEGER NOT NULL DEFAULT 0,
+            published_at    TEXT,
+            updated_at      TEXT    NOT NULL,
+            PRIMARY KEY (rollout_id, device_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX rollout_devices_device ON rollout_devices (device_id);
+        """,
     ];
 }

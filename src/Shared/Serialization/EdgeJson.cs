@@ -41,4 +41,8 @@ using Edge.Shared.Updates;
 [JsonSerializable(typeof(BlockRequest))]
 [JsonSerializable(typeof(ModelStatus))]
 [JsonSerializable(typeof(ModelStatus[]))]
+[JsonSerializable(typeof(Rollout))]
+[JsonSerializable(typeof(Rollout[]))]
+[JsonSerializable(typeof(RolloutRequest))]
+[JsonSerializable(typeof(SigningKeyInfo))]
 public sealed partial class EdgeJsonContext : JsonSerializerContext;

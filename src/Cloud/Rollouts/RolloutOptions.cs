@@ -1,0 +1,51 @@
+namespace Edge.Cloud.Rollouts;
+
+using System.ComponentModel.DataAnnotations;
+using Edge.Shared.Updates;
+
+/// <summary>Section <c>Rollouts</c>: how packages are signed, stored and served (docs/updates.md).</summary>
+internal sealed class RolloutOptions
+{
+    public const string Section = "Rollouts";
+
+    /// <summary>The Ed25519 seed file; empty means <c>{content root}/data/keys/signing.key</c>, created on first use.</summary>
+    public string? SigningKeyPath { get; set; }
+
+    /// <summary>Where built packages live; empty means <c>{content root}/data/packages</c>.</summary>
+    public string? PackagePath { get; set; }
+
+    /// <summary>Bytes per block announced in <c>model/desired</c>; devices ask for blocks of this size.</summary>
+    [Range(BlockFrame.MinBlockSize, BlockFrame.MaxBlockSize)]
+    public int BlockSizeBytes { get; set; } = 64 * 1024;
+
+    /// <summary>The device class packages are signed for (<c>any</c> fits every device).</summary>
+    [Required]
+    [RegularExpression("^[A-Za-z0-9_.-]{1,64}$")]
+    public string DeviceClass { get; set; } = DeviceClasses.Any;
+
+    [Range(0.0, 100.0)]
+    public double DefaultCanaryPercent { get; set; } = 10;
+
+    [Range(0.0, 1.0)]
+    public double DefaultMaxFailureShare { get; set; } = 0.2;
+
+    /// <summary>A request naming more blocks is refused whole; the protocol's own cap is <see cref="BlockRequest.MaxBlocksPerRequest"/>.</summary>
+    [Range(1, BlockRequest.MaxBlocksPerRequest)]
+    public int MaxBlocksPerRequest { get; set; } = 64;
+
+    /// <summary>Block requests waiting to be served; beyond it new ones are dropped (devices re-request after their timeout).</summary>
+    [Range(1, 100_000)]
+    public int BlockQueueCapacity { get; set; } = 256;
+
+    /// <summary>zstd level for payloads (19 is slow to build, once per version, and small on the wire).</summary>
+    [Range(1, 22)]
+    public int CompressionLevel { get; set; } = 19;
+
+    public string ResolveSigningKeyPath(string contentRoot) => string.IsNullOrWhiteSpace(SigningKeyPath)
+        ? Path.Combine(contentRoot, "data", "keys", "signing.key")
+        : Path.GetFullPath(SigningKeyPath, contentRoot);
+
+    public string ResolvePackagePath(string contentRoot) => string.IsNullOrWhiteSpace(PackagePath)
+        ? Path.Combine(contentRoot, "data", "packages")
+        : Path.GetFullPath(PackagePath, contentRoot);
+}
