@@ -11,7 +11,12 @@ internal static class OtaBench
             OtaBytesBench.Run(work);
         }
 
-        await Task.CompletedTask;
+        if (!args.Contains("--skip-transfer"))
+        {
+            var blocks = QuantizeBench.ArgString(args, "--blocks", "4,16,64").Split(',').Select(b => int.Parse(b, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            await OtaTransferBench.RunAsync(blocks);
+        }
+
         return 0;
     }
 }

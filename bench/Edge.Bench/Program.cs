@@ -12,6 +12,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Edge.Bench answer-path [--iterations N] | propagation [--changes N] [--mosquitto] | offline [--requests N] [--concurrency N] [--threshold T] [--no-commit-wait] | quantize [--calibration N] [--iterations N] [--method minmax|percentile] [--activations auto|uint8|int8] | ota [--work DIR] [--blocks 4,16,64] [--skip-bytes] [--skip-transfer] [--skip-swap]");
+    Console.Error.WriteLine("usage: Edge.Bench answer-path [--iterations N] | propagation [--changes N] [--mosquitto] | offline [--requests N] [--concurrency N] [--threshold T] [--no-commit-wait] | quantize [--calibration N] [--iterations N] [--method minmax|percentile] [--activations auto|uint8|int8] | ota [--work DIR] [--blocks 4,16,64] [--skip-bytes] [--skip-transfer]");
     return 2;
 }

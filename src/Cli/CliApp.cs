@@ -1,8 +1,12 @@
 namespace Edge.Cli;
 
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Edge.Cli.Cloud;
+using Edge.Cli.Devices;
+using Edge.Cli.Keys;
 using Edge.Cli.Models;
+using Edge.Cli.Rollouts;
 using Edge.Cli.Thresholds;
 using Spectre.Console;
 
@@ -13,16 +17,47 @@ internal static class CliApp
     {
         ArgumentNullException.ThrowIfNull(console);
         var cloud = CloudOption.Create();
-        var root = new RootCommand("Edge operator tool: publish models to the cloud's registry and manage confidence thresholds.")
+        var root = new RootCommand("Edge operator tool: publish models, roll them out to devices, manage confidence thresholds, and see devices and groups.")
         {
             cloud,
         };
-        var context = new CliContext(console, cloud);
+        var context = new CliContext(console, cloud, TimeProvider.System);
         root.Subcommands.Add(ModelsCommand.Create(context));
         root.Subcommands.Add(ThresholdsCommand.Create(context));
+        root.Subcommands.Add(RolloutsCommand.Create(context));
+        root.Subcommands.Add(KeysCommand.Create(context));
+        root.Subcommands.Add(DevicesCommand.Create(context));
+        root.Subcommands.Add(GroupsCommand.Create(context));
         return root;
     }
 
-    public static Task<int> InvokeAsync(string[] args, IAnsiConsole console, CancellationToken cancellationToken) =>
-        Build(console).Parse(args).InvokeAsync(new InvocationConfiguration(), cancellationToken);
+    /// <summary>Bad arguments are reported on <paramref name="console"/> with exit code 2, before any request.</summary>
+    public static Task<int> InvokeAsync(string[] args, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        var parse = Build(console).Parse(args);
+        if (parse.Errors.Count == 0)
+        {
+            return parse.InvokeAsync(new InvocationConfiguration(), cancellationToken);
+        }
+
+        foreach (var error in parse.Errors)
+        {
+            console.MarkupLine($"[red]error:[/] {Markup.Escape(error.Message)}");
+        }
+
+        var command = string.Join(' ', Path(parse.CommandResult).Prepend("edge"));
+        console.MarkupLine($"[grey]see '{Markup.Escape(command)} --help'[/]");
+        return Task.FromResult(ExitCodes.Usage);
+    }
+
+    private static Stack<string> Path(CommandResult result)
+    {
+        var names = new Stack<string>();
+        for (var current = result; current.Parent is CommandResult parent; current = parent)
+        {
+            names.Push(current.Command.Name);
+        }
+
+        return names;
+    }
 }

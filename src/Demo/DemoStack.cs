@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using Edge.Agent;
 using Edge.Agent.Routing;
 using Edge.Cloud;
+using Edge.Updates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -42,7 +43,13 @@ internal sealed class DemoStack : IAsyncDisposable
     public LiveConfig AgentConfig => Agent.Services.GetRequiredService<LiveConfig>();
 
     /// <param name="externalBrokerPort">A Mosquitto/EMQX on 127.0.0.1 to use instead of the cloud's embedded broker.</param>
-    public static async Task<DemoStack> StartAsync(CancellationToken cancellationToken, int? externalBrokerPort = null)
+    /// <param name="cloudOverrides">Configuration the caller sets on top of the demo's (e.g. <c>Rollouts:BlockSizeBytes</c>).</param>
+    /// <param name="agentOverrides">Likewise for the agent (e.g. <c>Inference:Manifest</c>).</param>
+    public static async Task<DemoStack> StartAsync(
+        CancellationToken cancellationToken,
+        int? externalBrokerPort = null,
+        IReadOnlyDictionary<string, string?>? cloudOverrides = null,
+        IReadOnlyDictionary<string, string?>? agentOverrides = null)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "edge-demo-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dataDir);
@@ -63,9 +70,17 @@ internal sealed class DemoStack : IAsyncDisposable
         WebApplication? cloud = null, agent = null;
         try
         {
-            cloud = CreateCloud(quiet, cloudUrl, dataDir, brokerPort, externalBrokerPort is null);
+            // The cloud signs model packages with this key and the agent trusts it, as an operator would configure them.
+            var keyPath = Path.Combine(dataDir, "keys", "signing.key");
+            string publicKey;
+            using (var key = SigningKey.LoadOrCreate(keyPath))
+            {
+                publicKey = key.PublicKey;
+            }
+
+            cloud = CloudApplication.Create([], Merge(CloudSettings(quiet, cloudUrl, dataDir, brokerPort, externalBrokerPort is null, keyPath), cloudOverrides));
             await cloud.StartAsync(cancellationToken);
-            agent = CreateAgent(quiet, agentUrl, cloudUrl, dataDir, brokerPort);
+            agent = AgentApplication.Create([], Merge(AgentSettings(quiet, agentUrl, cloudUrl, dataDir, brokerPort, publicKey), agentOverrides));
             await agent.StartAsync(cancellationToken);
             return new DemoStack(cloud, agent, cloudUrl, agentUrl, dataDir);
         }
@@ -137,18 +152,21 @@ internal sealed class DemoStack : IAsyncDisposable
         }
     }
 
-    private static WebApplication CreateCloud(Dictionary<string, string?> quiet, Uri cloudUrl, string dataDir, int brokerPort, bool embedded) =>
-        CloudApplication.Create([], new Dictionary<string, string?>(quiet)
+    private static Dictionary<string, string?> CloudSettings(
+        Dictionary<string, string?> quiet, Uri cloudUrl, string dataDir, int brokerPort, bool embedded, string keyPath) => new(quiet)
         {
             ["Cloud:Urls"] = cloudUrl.ToString().TrimEnd('/'),
             ["Storage:ConnectionString"] = $"Data Source={Path.Combine(dataDir, "cloud.db")}",
             ["Mqtt:Embedded"] = embedded ? "true" : "false",
             ["Mqtt:EmbeddedPort"] = brokerPort.ToString(CultureInfo.InvariantCulture),
             ["Mqtt:Port"] = brokerPort.ToString(CultureInfo.InvariantCulture),
-        });
+            ["Models:StorePath"] = Path.Combine(dataDir, "models"),
+            ["Rollouts:SigningKeyPath"] = keyPath,
+            ["Rollouts:PackagePath"] = Path.Combine(dataDir, "packages"),
+        };
 
-    private static WebApplication CreateAgent(Dictionary<string, string?> quiet, Uri agentUrl, Uri cloudUrl, string dataDir, int brokerPort) =>
-        AgentApplication.Create([], new Dictionary<string, string?>(quiet)
+    private static Dictionary<string, string?> AgentSettings(
+        Dictionary<string, string?> quiet, Uri agentUrl, Uri cloudUrl, string dataDir, int brokerPort, string publicKey) => new(quiet)
         {
             ["Agent:Urls"] = agentUrl.ToString().TrimEnd('/'),
             ["Agent:DeviceId"] = DeviceId,
@@ -157,7 +175,18 @@ internal sealed class DemoStack : IAsyncDisposable
             ["Cloud:BaseUrl"] = cloudUrl.ToString(),
             ["Mqtt:Host"] = "127.0.0.1",
             ["Mqtt:Port"] = brokerPort.ToString(CultureInfo.InvariantCulture),
-        });
+            ["Updates:TrustedKeys:0"] = publicKey,
+        };
+
+    private static Dictionary<string, string?> Merge(Dictionary<string, string?> config, IReadOnlyDictionary<string, string?>? overrides)
+    {
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            config[key] = value;
+        }
+
+        return config;
+    }
 
     private static int FreePort()
     {

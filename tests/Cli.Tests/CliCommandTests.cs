@@ -1,7 +1,6 @@
 namespace Edge.Cli.Tests;
 
 using Edge.TestSupport;
-using Spectre.Console;
 using Xunit;
 
 public sealed class CliCommandTests
@@ -75,18 +74,5 @@ public sealed class CliCommandTests
         Assert.Contains("cannot reach the cloud", output, StringComparison.Ordinal);
     }
 
-    private static async Task<(int Code, string Output)> RunAsync(params string[] args)
-    {
-        using var writer = new StringWriter();
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-            Out = new AnsiConsoleOutput(writer),
-        });
-        console.Profile.Width = 200;
-        var code = await CliApp.InvokeAsync(args, console, Ct);
-        return (code, writer.ToString());
-    }
+    private static Task<(int Code, string Output)> RunAsync(params string[] args) => CliRunner.RunAsync(args);
 }

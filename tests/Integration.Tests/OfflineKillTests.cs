@@ -14,6 +14,13 @@ using Microsoft.Data.Sqlite;
 /// <summary>The agent as a real process, killed with SIGKILL while LocalDegraded samples pour into its outbox.</summary>
 public sealed class OfflineKillTests : IDisposable
 {
+    private static readonly Dictionary<string, string> OfflineEnvironment = new()
+    {
+        ["Cloud__BaseUrl"] = $"http://127.0.0.1:{FreePort.Next()}",
+        ["Mqtt__Enabled"] = "false",
+        ["Routing__DefaultThreshold"] = "1.5",
+    };
+
     private readonly string _state = Directory.CreateTempSubdirectory("edge-kill-").FullName;
 
     [Fact]
@@ -21,7 +28,7 @@ public sealed class OfflineKillTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var answered = new System.Collections.Concurrent.ConcurrentBag<int>();
-        using (var agent = await AgentProcess.StartAsync(_state, ct))
+        using (var agent = await AgentProcess.StartAsync(_state, OfflineEnvironment, ct))
         {
             var next = -1;
             using var enough = new CancellationTokenSource();
@@ -54,7 +61,7 @@ public sealed class OfflineKillTests : IDisposable
 
         var promised = answered.ToArray();
         Assert.True(promised.Length >= 400, $"only {promised.Length} answers before the kill");
-        using (var restarted = await AgentProcess.StartAsync(_state, ct))
+        using (var restarted = await AgentProcess.StartAsync(_state, OfflineEnvironment, ct))
         {
             var metrics = await restarted.Http.GetStringAsync("/metrics", ct);
             var line = metrics.Split('\n').Single(l => l.StartsWith("edge_agent_outbox_entries ", StringComparison.Ordinal));
@@ -97,93 +104,5 @@ public sealed class OfflineKillTests : IDisposable
         var pixels = (float[])HeldOut.Digits[i % HeldOut.Digits.Count].Pixels.Clone();
         pixels[0] = i;
         return new TensorPayload { Shape = [1, 1, 8, 8], Data = pixels };
-    }
-
-    private sealed class AgentProcess : IDisposable
-    {
-        private readonly Process _process;
-
-        private AgentProcess(Process process, int port)
-        {
-            _process = process;
-            Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-        }
-
-        public HttpClient Http { get; }
-
-        public static async Task<AgentProcess> StartAsync(string state, CancellationToken ct)
-        {
-            var port = FreePort.Next();
-            var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Edge.Agent.dll")])
-            {
-                WorkingDirectory = AppContext.BaseDirectory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            info.Environment["Agent__Urls"] = $"http://127.0.0.1:{port}";
-            info.Environment["Agent__StateDirectory"] = state;
-            info.Environment["Cloud__BaseUrl"] = $"http://127.0.0.1:{FreePort.Next()}";
-            info.Environment["Mqtt__Enabled"] = "false";
-            info.Environment["Routing__DefaultThreshold"] = "1.5";
-            info.Environment["Serilog__MinimumLevel__Default"] = "Warning";
-            var process = Process.Start(info)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var agent = new AgentProcess(process, port);
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (true)
-            {
-                Assert.False(process.HasExited, $"the agent exited with {(process.HasExited ? process.ExitCode : 0)}");
-                try
-                {
-                    using var response = await agent.Http.GetAsync("/healthz", ct);
-                    if (response.IsSuccessStatusCode)
-                    {
-                        return agent;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                    // Not listening yet.
-                }
-
-                Assert.True(DateTime.UtcNow < deadline, "the agent did not come up");
-                await Task.Delay(100, ct);
-            }
-        }
-
-        public async Task<InferenceAnswer> InferAsync(TensorPayload payload, CancellationToken ct)
-        {
-            using var response = await Http.PostAsJsonAsync("/v1/infer", payload, EdgeJsonContext.Default.TensorPayload, ct);
-            response.EnsureSuccessStatusCode();
-            return (await response.Content.ReadFromJsonAsync(EdgeJsonContext.Default.InferenceAnswer, ct))!;
-        }
-
-        /// <summary>SIGKILL: no shutdown hooks, no final flush.</summary>
-        public void Kill()
-        {
-            lock (_process)
-            {
-                if (!_process.HasExited)
-                {
-                    _process.Kill(entireProcessTree: true);
-                    _process.WaitForExit();
-                }
-            }
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                Kill();
-            }
-
-            _process.Dispose();
-            Http.Dispose();
-        }
     }
 }

@@ -23,6 +23,7 @@ internal sealed record StatusResponse(
     string Model,
     string Version,
     string ExecutionProvider,
-    CloudStatus Cloud);
+    CloudStatus Cloud,
+    Edge.Shared.Updates.ModelStatus? Update = null);
 
 internal sealed record CloudStatus(string BaseUrl, string Circuit, DateTimeOffset? ThrottledUntil);

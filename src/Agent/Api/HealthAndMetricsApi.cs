@@ -24,13 +24,16 @@ internal static class HealthAndMetricsApi
 
         endpoints.MapGet("/metrics", (PrometheusWriter writer) => Results.Text(writer.Write(), PrometheusContentType));
 
-        endpoints.MapGet("/v1/status", (IModelInfo model, LiveConfig live, CloudCircuit circuit, CloudThrottle throttle, IOptions<CloudOptions> cloud) =>
+        endpoints.MapGet("/v1/status", (IModelInfo model, LiveConfig live, CloudCircuit circuit, CloudThrottle throttle, IOptions<CloudOptions> cloud, IServiceProvider services) =>
         {
+            // The latest update report (null before the first one, or when updates are not registered).
+            var update = services.GetService<Updates.UpdateStatusReporter>()?.Latest;
             var s = live.Current;
             return Results.Json(
                 new StatusResponse(
                     s.Threshold, s.ThresholdSource, s.AuditSampleRate, s.ScoreFunction, model.ModelName, model.ModelVersion, model.ExecutionProvider,
-                    new CloudStatus(cloud.Value.BaseUrl, circuit.State.ToString(), throttle.Until)),
+                    new CloudStatus(cloud.Value.BaseUrl, circuit.State.ToString(), throttle.Until),
+                    update),
                 AgentJsonContext.Default.StatusResponse);
         });
         return endpoints;

@@ -121,7 +121,7 @@ internal sealed partial class CloudInferenceClient(
 
 /// <summary>What the cloud is told about a request (headers), so it can log audits and fallbacks.</summary>
 /// <param name="Purpose"><c>fallback</c> (the local score was too low) or <c>audit</c> (sampled local answer).</param>
-/// <param name="SampleId">A fallback's hard-example id (GUID v7); empty for audits, which are not hard examples.</param>
+/// <param name="SampleId">The sample's id (GUID v7) under which the cloud stores it; the outbox uploads it under the same id if the answer is lost.</param>
 internal readonly record struct CloudCallContext(string Purpose, string LocalLabel, double LocalScore, Guid SampleId = default)
 {
     public const string Fallback = "fallback";

@@ -69,6 +69,13 @@ internal sealed class ConfigSyncService : BackgroundService
         }
 
         _mqtt.Connected += OnConnected;
+
+        // An OTA swap or rollback changes the reported model version: re-report it.
+        if (_model is not null)
+        {
+            _model.Changed += OnConnected;
+        }
+
         foreach (var scope in Scopes)
         {
             await _mqtt.SubscribeAsync(_targets.DesiredTopic(scope), (message, _) => Enqueue(scope, message), cancellationToken);
@@ -87,6 +94,11 @@ internal sealed class ConfigSyncService : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _mqtt.Connected -= OnConnected;
+        if (_model is not null)
+        {
+            _model.Changed -= OnConnected;
+        }
+
         await base.StopAsync(cancellationToken);
     }
 

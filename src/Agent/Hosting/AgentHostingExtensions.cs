@@ -39,7 +39,12 @@ public static class AgentHostingExtensions
         builder.AddCloudClient();
         builder.AddAgentApi();
         builder.AddConfigSync();
+        Updates.UpdatesExtensions.AddModelUpdates(builder);
         Outbox.OutboxExtensions.AddOutbox(builder);
+        Telemetry.TelemetryExtensions.AddAgentTelemetry(builder);
+        Hosting.Watchdog.WatchdogExtensions.AddWatchdog(builder);
+        Sources.SourcesExtensions.AddSources(builder);
+        Gpio.GpioExtensions.AddGpio(builder);
         return builder;
     }
 
@@ -48,6 +53,7 @@ public static class AgentHostingExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapInferenceApi();
         endpoints.MapHealthAndMetrics();
+        Hosting.Readiness.DeviceStatusApi.MapDeviceStatus(endpoints);
         return endpoints;
     }
 }

@@ -9,4 +9,7 @@ internal interface IModelInfo
 
     /// <summary>The execution provider that got the session (e.g. <c>CPU</c>, <c>XNNPACK</c>).</summary>
     string ExecutionProvider { get; }
+
+    /// <summary>Raised after an update or a rollback swapped the served model, so reports can follow. Keep handlers short.</summary>
+    event Action? Changed;
 }

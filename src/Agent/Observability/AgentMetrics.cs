@@ -16,6 +16,9 @@ internal sealed class AgentMetrics
         new(Histogram.LatencyBuckets), new(Histogram.LatencyBuckets), new(Histogram.LatencyBuckets),
     ];
 
+    // The confidence histogram telemetry windows are cut from (cumulative; the publisher diffs it).
+    private readonly long[] _scoreBins = new long[Edge.Shared.Telemetry.ScoreBins.Count];
+
     private readonly ConcurrentDictionary<string, Counter> _errors = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Counter> _degraded = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Reason, string Kind), Counter> _outboxDropped = new();
@@ -23,6 +26,9 @@ internal sealed class AgentMetrics
     public Counter AuditSent { get; } = new();
 
     public Counter AuditDropped { get; } = new();
+
+    /// <summary>Audit samples handed to the outbox (not sent live: concurrency limit or the cloud did not answer).</summary>
+    public Counter AuditDeferred { get; } = new();
 
     public Counter AuditFailed { get; } = new();
 
@@ -58,6 +64,7 @@ internal sealed class AgentMetrics
         var i = (int)answer.Decision;
         _requests[i].Increment();
         _latency[i].Observe(seconds);
+        Interlocked.Increment(ref _scoreBins[Edge.Shared.Telemetry.ScoreBins.Of(answer.Score)]);
         if (answer.DegradedReason is { } reason)
         {
             _degraded.GetOrAdd(reason, static _ => new Counter()).Increment();
@@ -72,6 +79,9 @@ internal sealed class AgentMetrics
         _outboxDropped.GetOrAdd((reason, kind), static _ => new Counter()).Add(count);
 
     public Counter Requests(Decision decision) => _requests[(int)decision];
+
+    /// <summary>Answers counted in score bin <paramref name="bin"/> since start (<see cref="Edge.Shared.Telemetry.ScoreBins"/>).</summary>
+    public long ScoreBin(int bin) => Interlocked.Read(ref _scoreBins[bin]);
 
     public Histogram Latency(Decision decision) => _latency[(int)decision];
 }

@@ -6,6 +6,7 @@ internal static class ObservabilityExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<AgentMetrics>();
+        builder.Services.AddSingleton<UpdateMetrics>();
         builder.Services.AddSingleton<PrometheusWriter>();
         return builder;
     }

@@ -18,9 +18,12 @@ internal sealed class PrometheusWriter
     private readonly CloudCircuit _circuit;
     private readonly CloudThrottle _throttle;
     private readonly AuditSampler _audit;
+    private readonly UpdateMetrics? _updates;
 
-    public PrometheusWriter(AgentMetrics metrics, LiveConfig live, IModelInfo model, CloudCircuit circuit, CloudThrottle throttle, AuditSampler audit)
+    public PrometheusWriter(
+        AgentMetrics metrics, LiveConfig live, IModelInfo model, CloudCircuit circuit, CloudThrottle throttle, AuditSampler audit, UpdateMetrics? updates = null)
     {
+        _updates = updates;
         _metrics = metrics;
         _live = live;
         _model = model;
@@ -81,8 +84,9 @@ internal sealed class PrometheusWriter
         Family(w, "edge_agent_cloud_throttled", "gauge", "1 while the cloud's Retry-After pause is in force.");
         Sample(w, "edge_agent_cloud_throttled", _throttle.IsThrottled ? 1 : 0);
 
-        Family(w, "edge_agent_audit_samples_total", "counter", "Audit samples by outcome (dropped = concurrency limit reached).");
+        Family(w, "edge_agent_audit_samples_total", "counter", "Audit samples by outcome: sent live, deferred to the outbox, dropped (no outbox), failed live calls.");
         Sample(w, "edge_agent_audit_samples_total", _metrics.AuditSent.Value, ("result", "sent"));
+        Sample(w, "edge_agent_audit_samples_total", _metrics.AuditDeferred.Value, ("result", "deferred"));
         Sample(w, "edge_agent_audit_samples_total", _metrics.AuditDropped.Value, ("result", "dropped"));
         Sample(w, "edge_agent_audit_samples_total", _metrics.AuditFailed.Value, ("result", "failed"));
         Family(w, "edge_agent_audit_agreement_total", "counter", "Answered audits by whether the cloud agreed with the local label.");
@@ -93,7 +97,36 @@ internal sealed class PrometheusWriter
         Family(w, "edge_agent_hard_examples_total", "counter", "LocalDegraded samples handed to the hard-example sink.");
         Sample(w, "edge_agent_hard_examples_total", _metrics.HardExamples.Value);
         WriteOutbox(w);
+        WriteUpdates(w);
         return w.ToString();
+    }
+
+    private void WriteUpdates(StringBuilder w)
+    {
+        if (_updates is not { } u)
+        {
+            return;
+        }
+
+        Family(w, "edge_agent_update_state", "gauge", "Model update state (1 for the current one).");
+        foreach (var s in Enum.GetValues<Edge.Shared.Updates.UpdateState>())
+        {
+            Sample(w, "edge_agent_update_state", s == u.State ? 1 : 0, ("state", s.ToString().ToLowerInvariant()));
+        }
+
+        Family(w, "edge_agent_update_blocks_total", "counter", "Update payload blocks by what happened to them.");
+        Sample(w, "edge_agent_update_blocks_total", u.BlocksRequested.Value, ("result", "requested"));
+        Sample(w, "edge_agent_update_blocks_total", u.BlocksReceived.Value, ("result", "received"));
+        Sample(w, "edge_agent_update_blocks_total", u.BlocksRerequested.Value, ("result", "rerequested"));
+        Sample(w, "edge_agent_update_blocks_total", u.TruncatedBlocks.Value, ("result", "truncated"));
+        Sample(w, "edge_agent_update_blocks_total", u.IgnoredFrames.Value, ("result", "ignored"));
+        Family(w, "edge_agent_model_swaps_total", "counter", "Models swapped in by updates (rollbacks not counted).");
+        Sample(w, "edge_agent_model_swaps_total", u.Swaps.Value);
+        Family(w, "edge_agent_updates_total", "counter", "Finished updates by outcome (applied, rolled_back, failed_<reason>).");
+        foreach (var (outcome, counter) in u.Outcomes.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            Sample(w, "edge_agent_updates_total", counter.Value, ("outcome", outcome));
+        }
     }
 
     private void WriteOutbox(StringBuilder w)

@@ -5,7 +5,7 @@ using Edge.Shared.Resilience;
 using Microsoft.Extensions.Options;
 
 /// <summary>
-/// Uploads hard examples oldest first, in batches, at most <see cref="OutboxOptions.DrainRatePerSecond"/>, and
+/// Uploads hard examples oldest first, then audit samples (hard examples are the promise; audits only feed accuracy estimates), in batches, at most <see cref="OutboxOptions.DrainRatePerSecond"/>, and
 /// deletes them only once the cloud acknowledged them. While the cloud cannot be reached it retries with
 /// exponential backoff and full jitter; a success resets the backoff. A batch the cloud refuses (4xx) is retried
 /// one entry at a time so one bad entry cannot block the queue; a single refused entry is dropped (<c>rejected</c>).
@@ -30,7 +30,15 @@ internal sealed partial class OutboxDrain(
             try
             {
                 store.Expire(time.GetUtcNow() - o.Ttl);
-                var batch = store.ReadOldest(OutboxKind.HardExample, isolate ? 1 : o.DrainBatchSize);
+                var size = isolate ? 1 : o.DrainBatchSize;
+                var kind = OutboxKind.HardExample;
+                var batch = store.ReadOldest(kind, size);
+                if (batch.Count == 0)
+                {
+                    kind = OutboxKind.AuditSample;
+                    batch = store.ReadOldest(kind, size);
+                }
+
                 if (batch.Count == 0)
                 {
                     await signal.WaitAsync(o.PollInterval, time, stoppingToken);
@@ -50,7 +58,7 @@ internal sealed partial class OutboxDrain(
                         isolate = true;
                         break;
                     case UploadOutcome.Rejected:
-                        metrics.RecordOutboxDrop(DropReasons.Rejected, OutboxStore.KindLabel(OutboxKind.HardExample), store.Delete([batch[0].Id]));
+                        metrics.RecordOutboxDrop(DropReasons.Rejected, OutboxStore.KindLabel(kind), store.Delete([batch[0].Id]));
                         Rejected(logger, batch[0].Id);
                         break;
                     default:
@@ -71,7 +79,7 @@ internal sealed partial class OutboxDrain(
         }
     }
 
-    [LoggerMessage(EventId = 6201, Level = LogLevel.Warning, Message = "The cloud refused hard example {Id}; dropped")]
+    [LoggerMessage(EventId = 6201, Level = LogLevel.Warning, Message = "The cloud refused outbox entry {Id}; dropped")]
     private static partial void Rejected(ILogger logger, Guid id);
 
     [LoggerMessage(EventId = 6202, Level = LogLevel.Error, Message = "Outbox drain failed; retrying after a backoff")]

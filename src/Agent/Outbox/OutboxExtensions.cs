@@ -28,6 +28,7 @@ internal static class OutboxExtensions
         builder.Services.AddSingleton<OutboxWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxWriter>());
         builder.Services.Replace(ServiceDescriptor.Singleton<IHardExampleSink, OutboxHardExampleSink>());
+        builder.Services.Replace(ServiceDescriptor.Singleton<IAuditSampleSink, OutboxAuditSampleSink>());
         builder.Services.AddSingleton<HardExampleUploader>();
         builder.Services.AddHostedService<OutboxDrain>();
         builder.Services

@@ -80,6 +80,29 @@ internal sealed partial class OutboxWriter : BackgroundService
         }
     }
 
+    /// <summary>Adds the entry to the next group commit without waiting for it (for entries nobody was promised).</summary>
+    public void Post(OutboxEntry entry)
+    {
+        lock (_gate)
+        {
+            if (_stopped)
+            {
+                Commit([entry]);
+                return;
+            }
+
+            if (_pending.Count >= _options.WriterCapacity)
+            {
+                _metrics.RecordOutboxDrop(DropReasons.WriterFull, OutboxStore.KindLabel(entry.Kind), 1);
+                return;
+            }
+
+            _pending.Add(entry);
+        }
+
+        _wake.Writer.TryWrite(true);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var sync = SyncLoopAsync(stoppingToken);

@@ -7,12 +7,15 @@ using Microsoft.Extensions.Options;
 
 /// <summary>
 /// Sends a share of Local answers to the cloud in the background so the cloud can estimate local accuracy
-/// per threshold. Never delays the caller: at most <see cref="RouterOptions.AuditMaxConcurrency"/> audits
-/// run at once and any sample beyond that is dropped and counted, not queued.
+/// per threshold; the cloud stores each under its sample id with its own label. Never delays the caller: at most
+/// <see cref="RouterOptions.AuditMaxConcurrency"/> audits run at once. A sample beyond that, or one the cloud did not
+/// answer, goes to the <see cref="IAuditSampleSink"/> (the outbox), which uploads it when the link allows.
 /// </summary>
 internal sealed partial class AuditSampler(
     CloudInferenceClient cloud,
+    IAuditSampleSink sink,
     AgentMetrics metrics,
+    TimeProvider time,
     IOptions<RouterOptions> options,
     IHostApplicationLifetime lifetime,
     ILogger<AuditSampler> logger)
@@ -31,7 +34,7 @@ internal sealed partial class AuditSampler(
         if (Interlocked.Increment(ref _inFlight) > options.Value.AuditMaxConcurrency)
         {
             Interlocked.Decrement(ref _inFlight);
-            metrics.AuditDropped.Increment();
+            Defer(body, contentType, localLabel, score);
             return;
         }
 
@@ -48,14 +51,25 @@ internal sealed partial class AuditSampler(
     private void Start(byte[] copy, int length, string contentType, string localLabel, double score) =>
         _ = Task.Run(() => SendAsync(copy, length, contentType, localLabel, score));
 
+    private void Defer(ReadOnlyMemory<byte> body, string contentType, string localLabel, double score)
+    {
+        var now = time.GetUtcNow();
+        metrics.AuditDeferred.Increment();
+        sink.Keep(new AuditSample(Guid.CreateVersion7(now), body.ToArray(), contentType, localLabel, score, now));
+    }
+
     private async Task SendAsync(byte[] buffer, int length, string contentType, string localLabel, double score)
     {
+        var now = time.GetUtcNow();
+        var id = Guid.CreateVersion7(now);
+        var sent = false;
         try
         {
             var result = await cloud.InferAsync(
-                buffer.AsMemory(0, length), contentType, new CloudCallContext(CloudCallContext.Audit, localLabel, score), lifetime.ApplicationStopping);
+                buffer.AsMemory(0, length), contentType, new CloudCallContext(CloudCallContext.Audit, localLabel, score, id), lifetime.ApplicationStopping);
             if (result.Answer is { } answer)
             {
+                sent = true;
                 metrics.AuditSent.Increment();
                 (string.Equals(answer.Label, localLabel, StringComparison.Ordinal) ? metrics.AuditAgreed : metrics.AuditDisagreed).Increment();
             }
@@ -71,6 +85,20 @@ internal sealed partial class AuditSampler(
         catch (Exception e)
         {
             metrics.AuditFailed.Increment();
+            AuditFailed(logger, e);
+        }
+
+        try
+        {
+            if (!sent)
+            {
+                // Same id as the call: if the cloud stored the sample but its answer was lost, the upload is a duplicate.
+                metrics.AuditDeferred.Increment();
+                sink.Keep(new AuditSample(id, buffer.AsSpan(0, length).ToArray(), contentType, localLabel, score, now));
+            }
+        }
+        catch (Exception e)
+        {
             AuditFailed(logger, e);
         }
         finally

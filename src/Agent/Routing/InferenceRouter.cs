@@ -29,15 +29,28 @@ internal sealed partial class InferenceRouter(
     {
         var started = time.GetTimestamp();
         var settings = live.Current;
-        var model = local.Model;
+        var (served, slot) = await RentAsync(cancellationToken);
+        var model = served.Model;
         ScoreResult result;
 
         // The slot is held only for the local run, never while waiting for the cloud.
-        using (var slot = await model.RentAsync(cancellationToken))
+        using (slot)
         {
             model.Preprocessor.FromBody(request.Format, request.Body, slot.Input);
-            slot.Run();
-            result = slot.Score(settings.ScoreFunction);
+            var runStarted = time.GetTimestamp();
+            try
+            {
+                slot.Run();
+                result = slot.Score(settings.ScoreFunction);
+            }
+            catch
+            {
+                // Counted per model: the update health window rolls back a model whose runs fail.
+                served.Stats.RecordError();
+                throw;
+            }
+
+            served.Stats.RecordRun(time.GetElapsedTime(runStarted));
         }
 
         var run = new LocalRun(started, settings, model.Version, model.Label(result.ClassIndex), result.ClassIndex, result.Score);
@@ -61,6 +74,33 @@ internal sealed partial class InferenceRouter(
         // Kept (committed to the outbox) before the answer goes out: a LocalDegraded answer is a promise to deliver the sample.
         await hardExamples.OfferAsync(new HardExample(sampleId, request.Body, request.ContentType, run.Label, run.Score, reason, now), cancellationToken);
         return Answer(run, Decision.LocalDegraded, run.Label, run.ClassIndex, degradedReason: reason);
+    }
+
+    /// <summary>
+    /// A slot of the model being served. An update disposes the model it replaced right after the swap; a request that
+    /// read the old one just before gets <see cref="ObjectDisposedException"/> and takes a slot of the new one, so no
+    /// request in flight during a swap fails. Disposed with nothing newer means the agent is stopping: that propagates.
+    /// </summary>
+    private async ValueTask<(ServedModel Served, InferenceSlot Slot)> RentAsync(CancellationToken cancellationToken)
+    {
+        var served = local.Current;
+        while (true)
+        {
+            try
+            {
+                return (served, await served.Model.RentAsync(cancellationToken));
+            }
+            catch (ObjectDisposedException)
+            {
+                var now = local.Current;
+                if (ReferenceEquals(now, served))
+                {
+                    throw;
+                }
+
+                served = now;
+            }
+        }
     }
 
     /// <summary>

@@ -21,7 +21,7 @@ internal sealed class RouterOptions
 
     public ScoreFunction DefaultScoreFunction { get; set; } = ScoreFunction.MaxProbability;
 
-    /// <summary>Audit calls in flight at once; samples beyond it are dropped (and counted), never queued.</summary>
+    /// <summary>Audit calls in flight at once; samples beyond it go to the outbox (uploaded later), never wait.</summary>
     [Range(1, 1024)]
     public int AuditMaxConcurrency { get; set; } = 2;
 

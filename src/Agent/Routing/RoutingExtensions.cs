@@ -16,6 +16,7 @@ internal static class RoutingExtensions
         // Seeded from the local defaults; config sync replaces the snapshot when a desired config arrives.
         builder.Services.AddSingleton(sp => new LiveConfig(sp.GetRequiredService<IOptions<RouterOptions>>().Value.ToSettings()));
         builder.Services.TryAddSingleton<IHardExampleSink, CountingHardExampleSink>();
+        builder.Services.TryAddSingleton<IAuditSampleSink, DroppingAuditSampleSink>();
         builder.Services.AddSingleton<AuditSampler>();
         builder.Services.AddSingleton<InferenceRouter>();
         return builder;

@@ -1,5 +1,6 @@
 namespace Edge.Cli.Cloud;
 
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -51,6 +52,19 @@ internal sealed class CloudClient : IDisposable
         return await ReadAsync(response, type, cancellationToken);
     }
 
+    public async Task<TResult> PostJsonAsync<TBody, TResult>(string path, TBody body, JsonTypeInfo<TBody> bodyType, JsonTypeInfo<TResult> resultType, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(JsonSerializer.Serialize(body, bodyType), Encoding.UTF8, "application/json");
+        return await PostAsync(path, content, resultType, cancellationToken);
+    }
+
+    /// <summary>A POST without a body (an action such as resume or abort).</summary>
+    public async Task<T> PostAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, path), cancellationToken);
+        return await ReadAsync(response, type, cancellationToken);
+    }
+
     public void Dispose() => _http.Dispose();
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, bool allowNotFound = false)
@@ -65,7 +79,10 @@ internal sealed class CloudClient : IDisposable
             }
             catch (HttpRequestException e)
             {
-                throw new CloudException($"cannot reach the cloud at {BaseAddress}: {e.Message}", 1, e);
+                throw new CloudException(
+                    $"cannot reach the cloud at {BaseAddress} ({e.Message}); start it, or point this tool at it with --cloud URL or ${CloudOption.EnvironmentVariable}",
+                    1,
+                    e);
             }
             catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
             {
@@ -80,20 +97,29 @@ internal sealed class CloudClient : IDisposable
             using (response)
             {
                 var detail = await ProblemDetailAsync(response, cancellationToken);
-                throw new CloudException($"the cloud refused {request.Method} {request.RequestUri}: {(int)response.StatusCode} {response.ReasonPhrase}: {detail}");
+                var status = detail.Length > 0 ? ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture) : $"{(int)response.StatusCode} {response.ReasonPhrase}";
+                throw new CloudException($"the cloud refused {request.Method} {request.RequestUri} ({status}): {detail}");
             }
         }
     }
 
+    /// <summary>A ProblemDetails body as "title: detail"; anything else as the start of the body.</summary>
     private static async Task<string> ProblemDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         try
         {
             using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("detail", out var detail))
+            if (document.RootElement.ValueKind == JsonValueKind.Object)
             {
-                return detail.GetString() ?? string.Empty;
+                var title = Text(document.RootElement, "title");
+                var detail = Text(document.RootElement, "detail");
+                if (title is not null || detail is not null)
+                {
+                    return title is null || string.Equals(title, detail, StringComparison.Ordinal) ? detail ?? string.Empty
+                        : detail is null ? title
+                        : $"{title}: {detail}";
+                }
             }
         }
         catch (JsonException)
@@ -103,6 +129,9 @@ internal sealed class CloudClient : IDisposable
 
         return body.Length > 300 ? body[..300] + "…" : body;
     }
+
+    private static string? Text(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
 
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {

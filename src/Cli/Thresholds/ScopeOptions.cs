@@ -1,13 +1,14 @@
 namespace Edge.Cli.Thresholds;
 
 using System.CommandLine;
+using Edge.Shared.Config;
 
 /// <summary><c>--fleet | --group G | --device D</c>: exactly one (or none, where a command allows it).</summary>
-internal sealed class ScopeOptions
+internal sealed class ScopeOptions(string fleet = "The fleet-wide setting", string group = "A device group's setting", string device = "One device's setting")
 {
-    private readonly Option<bool> _fleet = new("--fleet") { Description = "The fleet-wide setting" };
-    private readonly Option<string?> _group = new("--group") { Description = "A device group's setting" };
-    private readonly Option<string?> _device = new("--device") { Description = "One device's setting" };
+    private readonly Option<bool> _fleet = new("--fleet") { Description = fleet };
+    private readonly Option<string?> _group = new("--group") { Description = group };
+    private readonly Option<string?> _device = new("--device") { Description = device };
 
     public void AddTo(Command command, bool required)
     {
@@ -29,6 +30,13 @@ internal sealed class ScopeOptions
         parse.GetValue(_group) is { } group ? $"/v1/thresholds/groups/{Uri.EscapeDataString(group)}"
         : parse.GetValue(_device) is { } device ? $"/v1/thresholds/devices/{Uri.EscapeDataString(device)}"
         : parse.GetValue(_fleet) ? "/v1/thresholds/fleet"
+        : null;
+
+    /// <summary>The chosen scope and its target (null for the fleet), or null for none.</summary>
+    public (ConfigScope Scope, string? Target)? Chosen(ParseResult parse) =>
+        parse.GetValue(_group) is { } group ? (ConfigScope.Group, group)
+        : parse.GetValue(_device) is { } device ? (ConfigScope.Device, device)
+        : parse.GetValue(_fleet) ? (ConfigScope.Fleet, null)
         : null;
 
     public string Describe(ParseResult parse) =>

@@ -41,6 +41,8 @@ public static class CloudHostingExtensions
         HardExamples.HardExamplesRegistration.AddHardExamples(builder);
         Models.ModelsRegistration.AddModelRegistry(builder);
         Rollouts.RolloutsRegistration.AddRollouts(builder);
+        Telemetry.TelemetryRegistration.AddTelemetry(builder);
+        LoadControl.LoadControlRegistration.AddLoadControl(builder);
         builder.AddCloudMqtt();
         return builder;
     }
@@ -54,6 +56,8 @@ public static class CloudHostingExtensions
         HardExamples.HardExampleEndpoints.MapHardExampleEndpoints(endpoints);
         Models.ModelEndpoints.MapModelEndpoints(endpoints);
         Rollouts.RolloutEndpoints.MapRolloutEndpoints(endpoints);
+        Telemetry.TelemetryEndpoints.MapTelemetryEndpoints(endpoints);
+        LoadControl.LoadControlEndpoints.MapLoadControlEndpoints(endpoints);
         endpoints.MapHealthAndMetrics();
         return endpoints;
     }

@@ -13,4 +13,6 @@ using Edge.Cloud.Thresholds;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AuditEntry[]))]
 [JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(Edge.Cloud.LoadControl.ControllerConfig))]
+[JsonSerializable(typeof(Edge.Shared.Telemetry.GroupTelemetry[]))]
 internal sealed partial class CloudJsonContext : JsonSerializerContext;

@@ -121,5 +121,37 @@ internal static class Migrations
         ) WITHOUT ROWID;
         CREATE INDEX rollout_devices_device ON rollout_devices (device_id);
         """,
+
+        // 5: threshold bounds per scope, the kind of each audit entry (setting or bounds), telemetry windows (once per id),
+        //    the load controller's settings and per-group switches.
+        """
+        CREATE TABLE threshold_bounds (
+            scope      TEXT NOT NULL CHECK (scope IN ('fleet', 'group', 'device')),
+            target     TEXT NOT NULL,
+            min        REAL NOT NULL,
+            max        REAL NOT NULL,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            PRIMARY KEY (scope, target)
+        ) WITHOUT ROWID;
+
+        ALTER TABLE config_audit ADD COLUMN kind TEXT NOT NULL DEFAULT 'setting';
+
+        CREATE TABLE telemetry_windows (
+            id          TEXT    NOT NULL PRIMARY KEY,
+            device_id   TEXT    NOT NULL,
+            group_name  TEXT,
+            start_at    TEXT    NOT NULL,
+            end_at      TEXT    NOT NULL,
+            received_at TEXT    NOT NULL,
+            json        TEXT    NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX telemetry_windows_group ON telemetry_windows (group_name, end_at);
+
+        CREATE TABLE controller_state (
+            key   TEXT NOT NULL PRIMARY KEY,
+            json  TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 }

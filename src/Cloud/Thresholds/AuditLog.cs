@@ -35,13 +35,37 @@ internal sealed class AuditLog(SqliteDatabase database)
         await audit.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>A bounds change (kind <c>bounds</c>, version 0: bounds are not published, so they take no config version).</summary>
+    public static async Task AppendBoundsAsync(
+        SqliteConnection connection,
+        SqliteTransaction transaction,
+        SettingChange change,
+        ScopeBounds? from,
+        ScopeBounds to,
+        CancellationToken cancellationToken)
+    {
+        await using var audit = connection.CreateCommand();
+        audit.Transaction = transaction;
+        audit.CommandText = """
+            INSERT INTO config_audit (at, by, scope, target, version, from_json, to_json, reason, kind)
+            VALUES ($at, $by, $scope, $target, 0, $from, $to, $reason, 'bounds');
+            """;
+        ThresholdRepository.AddKey(audit, change.Scope, change.Target);
+        audit.Parameters.AddWithValue("$at", ThresholdRepository.FormatTime(change.At));
+        audit.Parameters.AddWithValue("$by", change.By);
+        audit.Parameters.AddWithValue("$from", from is null ? DBNull.Value : BoundsRepository.Serialize(from));
+        audit.Parameters.AddWithValue("$to", BoundsRepository.Serialize(to));
+        audit.Parameters.AddWithValue("$reason", change.Reason);
+        await audit.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>The most recent changes first.</summary>
     public async Task<IReadOnlyList<AuditEntry>> ReadAsync(int limit, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT id, at, by, scope, target, version, from_json, to_json, reason
+            SELECT id, at, by, scope, target, version, from_json, to_json, reason, kind
             FROM config_audit ORDER BY id DESC LIMIT $limit;
             """;
         command.Parameters.AddWithValue("$limit", limit);
@@ -50,6 +74,7 @@ internal sealed class AuditLog(SqliteDatabase database)
         while (await reader.ReadAsync(cancellationToken))
         {
             var scope = ScopeNames.FromDb(reader.GetString(3));
+            var bounds = reader.GetString(9) == AuditEntry.BoundsKind;
             result.Add(new AuditEntry
             {
                 Id = reader.GetInt64(0),
@@ -58,8 +83,11 @@ internal sealed class AuditLog(SqliteDatabase database)
                 Scope = scope,
                 Target = ScopeNames.TargetFromDb(scope, reader.GetString(4)),
                 Version = reader.GetInt64(5),
-                From = reader.IsDBNull(6) ? null : Deserialize(reader.GetString(6)),
-                To = reader.IsDBNull(7) ? null : Deserialize(reader.GetString(7)),
+                Kind = bounds ? AuditEntry.BoundsKind : AuditEntry.SettingKind,
+                From = bounds || reader.IsDBNull(6) ? null : Deserialize(reader.GetString(6)),
+                To = bounds || reader.IsDBNull(7) ? null : Deserialize(reader.GetString(7)),
+                FromBounds = !bounds || reader.IsDBNull(6) ? null : BoundsRepository.Deserialize(reader.GetString(6)),
+                ToBounds = !bounds || reader.IsDBNull(7) ? null : BoundsRepository.Deserialize(reader.GetString(7)),
                 Reason = reader.GetString(8),
             });
         }

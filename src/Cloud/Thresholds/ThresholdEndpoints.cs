@@ -26,6 +26,7 @@ internal static class ThresholdEndpoints
         ["$.auditSampleRate"] = "a number within [0, 1] (not a string)",
         ["$.scoreFunction"] = $"one of {string.Join(", ", Enum.GetNames<ScoreFunction>())}",
         ["$.by"] = "a string",
+        ["$.reason"] = "a string",
     };
 
     public static IEndpointRouteBuilder MapThresholdEndpoints(this IEndpointRouteBuilder endpoints)
@@ -44,6 +45,7 @@ internal static class ThresholdEndpoints
         thresholds.MapGet("/devices/{deviceId}", (string deviceId, ThresholdRepository repository, CancellationToken ct) => GetAsync(repository, ConfigScope.Device, deviceId, ct));
         thresholds.MapPut("/devices/{deviceId}", (string deviceId, HttpContext context, ThresholdService service) => PutAsync(context, service, ConfigScope.Device, deviceId));
         thresholds.MapDelete("/devices/{deviceId}", (string deviceId, HttpContext context, ThresholdService service) => DeleteAsync(context, service, ConfigScope.Device, deviceId));
+        thresholds.MapBoundsEndpoints();
         return endpoints;
     }
 
@@ -101,7 +103,17 @@ internal static class ThresholdEndpoints
             return Problems.BadRequest(error);
         }
 
-        var result = await service.SetAsync(scope, target, update!, "PUT " + context.Request.Path, ct);
+        ThresholdResult result;
+        try
+        {
+            result = await service.SetAsync(scope, target, update!, "PUT " + context.Request.Path, ct);
+        }
+        catch (ArgumentException ex)
+        {
+            // Bounds are checked against the store, so only SetAsync can tell.
+            return Problems.BadRequest(ex.Message.Split(" (Parameter", 2)[0]);
+        }
+
         context.Response.Headers[PublishedHeader] = result.Published ? "true" : "false";
         return TypedResults.Json(result.Setting, EdgeJsonContext.Default.ScopeSetting);
     }

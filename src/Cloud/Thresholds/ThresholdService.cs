@@ -10,6 +10,7 @@ using Edge.Shared.Config;
 /// </summary>
 internal sealed partial class ThresholdService(
     ThresholdRepository repository,
+    BoundsRepository bounds,
     DesiredConfigPublisher publisher,
     CloudMetrics metrics,
     TimeProvider time,
@@ -18,6 +19,8 @@ internal sealed partial class ThresholdService(
     public const string DefaultBy = "api";
 
     private const int MaxByLength = 128;
+
+    private const int MaxReasonLength = 1024;
 
     /// <summary>Returns null when the change may be stored, otherwise a message an operator can act on.</summary>
     public static string? Validate(ConfigScope scope, string? target, ThresholdUpdate update)
@@ -39,7 +42,7 @@ internal sealed partial class ThresholdService(
             return $"unknown scoreFunction {(int)f}; use one of {string.Join(", ", Enum.GetNames<ScoreFunction>())}";
         }
 
-        return ValidateBy(update.By) ?? ConfigRules.ValidateThreshold(update.Threshold) ?? ConfigRules.ValidateAuditSampleRate(update.AuditSampleRate);
+        return ValidateBy(update.By) ?? ValidateReason(update.Reason) ?? ConfigRules.ValidateThreshold(update.Threshold) ?? ConfigRules.ValidateAuditSampleRate(update.AuditSampleRate);
     }
 
     /// <summary>Who made a change goes into the audit log and logs, so it must be short and printable.</summary>
@@ -47,6 +50,50 @@ internal sealed partial class ThresholdService(
         by is not null && (by.Length > MaxByLength || by.Any(char.IsControl))
             ? $"by must be at most {MaxByLength} printable characters"
             : null;
+
+    public static string? ValidateReason(string? reason) =>
+        reason is not null && (reason.Length > MaxReasonLength || reason.Any(char.IsControl))
+            ? $"reason must be at most {MaxReasonLength} printable characters"
+            : null;
+
+    /// <summary>
+    /// Stores bounds at a scope (audited). Refused when invalid, when they leave no room inside the bounds over the scope,
+    /// or when the threshold stored at the scope would fall outside them.
+    /// </summary>
+    /// <exception cref="ArgumentException">The bounds are refused; the message says why.</exception>
+    public async Task<ScopeBounds> SetBoundsAsync(ConfigScope scope, string? target, ThresholdBounds request, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var error = ValidateTarget(scope, target) ?? ThresholdBounds.Validate(request.Min, request.Max) ?? ValidateBy(request.By) ?? ValidateReason(request.Reason);
+        if (error is not null)
+        {
+            throw new ArgumentException(error, nameof(request));
+        }
+
+        double min = request.Min!.Value, max = request.Max!.Value;
+        if (scope != ConfigScope.Fleet)
+        {
+            var (outerMin, outerMax) = await bounds.EffectiveAsync(scope, target, cancellationToken, includeSelf: false);
+            if (Math.Max(min, outerMin) > Math.Min(max, outerMax))
+            {
+                throw new ArgumentException(
+                    $"bounds [{ThresholdBounds.Format(min)}, {ThresholdBounds.Format(max)}] do not overlap the bounds [{ThresholdBounds.Format(outerMin)}, {ThresholdBounds.Format(outerMax)}] over this scope",
+                    nameof(request));
+            }
+        }
+
+        if ((await repository.GetAsync(scope, target, cancellationToken))?.Threshold is { } current && (current < min || current > max))
+        {
+            throw new ArgumentException(
+                $"the threshold {ThresholdBounds.Format(current)} stored at this scope is outside [{ThresholdBounds.Format(min)}, {ThresholdBounds.Format(max)}]; move it inside first",
+                nameof(request));
+        }
+
+        var by = string.IsNullOrWhiteSpace(request.By) ? DefaultBy : request.By;
+        var stored = await bounds.WriteAsync(scope, target, min, max, time.GetUtcNow(), by, string.IsNullOrWhiteSpace(request.Reason) ? reason : request.Reason, cancellationToken);
+        LogBounds(logger, scope, target, min, max, by);
+        return stored;
+    }
 
     public static string? ValidateTarget(ConfigScope scope, string? target) => scope switch
     {
@@ -69,7 +116,20 @@ internal sealed partial class ThresholdService(
             throw new ArgumentException(error, nameof(update));
         }
 
+        if (update.Threshold is { } threshold)
+        {
+            var (min, max) = await bounds.EffectiveAsync(scope, target, cancellationToken);
+            if (threshold < min || threshold > max)
+            {
+                throw new ArgumentException(
+                    $"threshold {ThresholdBounds.Format(threshold)} is outside the bounds [{ThresholdBounds.Format(min)}, {ThresholdBounds.Format(max)}] in force at this scope " +
+                    $"({(threshold < min ? "min" : "max")} {ThresholdBounds.Format(threshold < min ? min : max)}); change the bounds first",
+                    nameof(update));
+            }
+        }
+
         var by = string.IsNullOrWhiteSpace(update.By) ? DefaultBy : update.By;
+        reason = string.IsNullOrWhiteSpace(update.Reason) ? reason : update.Reason;
         var change = new SettingChange(scope, target, update.Threshold, update.AuditSampleRate, update.ScoreFunction, time.GetUtcNow(), by, reason);
         var stored = await repository.WriteAsync(change, cancellationToken)
             ?? throw new InvalidOperationException("a non-empty change always stores a setting");
@@ -112,6 +172,9 @@ internal sealed partial class ThresholdService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Threshold setting at {Scope} {Target} is now version {Version} (by {By}: {Reason})")]
     private static partial void LogChanged(ILogger logger, ConfigScope scope, string? target, long version, string by, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Threshold bounds at {Scope} {Target} are now [{Min}, {Max}] (by {By})")]
+    private static partial void LogBounds(ILogger logger, ConfigScope scope, string? target, double min, double max, string by);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Threshold setting at {Scope} {Target} cleared as version {Version} (by {By}: {Reason})")]
     private static partial void LogCleared(ILogger logger, ConfigScope scope, string? target, long version, string by, string reason);

@@ -8,6 +8,7 @@ internal static class ThresholdsRegistration
     {
         builder.Services.AddSingleton<ThresholdRepository>();
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<BoundsRepository>();
         builder.Services.AddSingleton<ThresholdService>();
         builder.Services.AddSingleton<DesiredConfigPublisher>();
         builder.Services.AddSingleton<IMqttConnectedHook>(sp => sp.GetRequiredService<DesiredConfigPublisher>());

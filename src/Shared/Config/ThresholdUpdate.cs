@@ -11,6 +11,9 @@ public sealed class ThresholdUpdate
 
     /// <summary>Who is changing it (audit log); defaults to "api".</summary>
     public string? By { get; set; }
+
+    /// <summary>Why (audit log); defaults to the request line.</summary>
+    public string? Reason { get; set; }
 }
 
 /// <summary>The stored setting at one scope, as the cloud returns it.</summary>

@@ -6,6 +6,7 @@ using Edge.Shared.Config;
 using Edge.Shared.HardExamples;
 using Edge.Shared.Inference;
 using Edge.Shared.Models;
+using Edge.Shared.Telemetry;
 using Edge.Shared.Updates;
 
 /// <summary>
@@ -45,4 +46,13 @@ using Edge.Shared.Updates;
 [JsonSerializable(typeof(Rollout[]))]
 [JsonSerializable(typeof(RolloutRequest))]
 [JsonSerializable(typeof(SigningKeyInfo))]
+[JsonSerializable(typeof(TelemetryWindow))]
+[JsonSerializable(typeof(GroupTelemetry))]
+[JsonSerializable(typeof(WhatIfCurve))]
+[JsonSerializable(typeof(ThresholdBounds))]
+[JsonSerializable(typeof(ScopeBounds))]
+[JsonSerializable(typeof(ScopeBounds[]))]
+[JsonSerializable(typeof(ControllerUpdate))]
+[JsonSerializable(typeof(ControllerGroupUpdate))]
+[JsonSerializable(typeof(ControllerStatus))]
 public sealed partial class EdgeJsonContext : JsonSerializerContext;

@@ -52,7 +52,7 @@ public sealed class SampleIdTests : IDisposable
     }
 
     [Fact]
-    public async Task Each_request_gets_its_own_sample_id_and_audits_carry_none()
+    public async Task Each_request_and_each_audit_gets_its_own_sample_id()
     {
         await using var cloud = await FakeCloud.StartAsync();
         var fallbacks = new ConcurrentQueue<string>();
@@ -91,7 +91,9 @@ public sealed class SampleIdTests : IDisposable
             await Requests.EventuallyAsync(() => metrics.AuditSent.Value == 1, "the audit answered");
         }
 
-        Assert.Equal(string.Empty, Assert.Single(audits));
+        var auditId = Assert.Single(audits);
+        Assert.True(Guid.TryParse(auditId, out var parsed) && parsed != Guid.Empty, "an audit carries a sample id");
+        Assert.DoesNotContain(auditId, fallbacks);
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

@@ -37,6 +37,9 @@ internal sealed class FakeCloud : IAsyncDisposable
 
     public ConcurrentQueue<string> ContentTypes { get; } = new();
 
+    /// <summary>The <c>X-Edge-Sample-Id</c> header of every request that carried one.</summary>
+    public ConcurrentQueue<string> SampleIds { get; } = new();
+
     public static async Task<FakeCloud> StartAsync()
     {
         var url = $"http://127.0.0.1:{FreePort.Next()}";
@@ -50,6 +53,10 @@ internal sealed class FakeCloud : IAsyncDisposable
             Interlocked.Increment(ref cloud._requests);
             cloud.Purposes.Enqueue(context.Request.Headers["X-Edge-Purpose"].ToString());
             cloud.ContentTypes.Enqueue(context.Request.ContentType ?? string.Empty);
+            if (context.Request.Headers["X-Edge-Sample-Id"].ToString() is { Length: > 0 } sampleId)
+            {
+                cloud.SampleIds.Enqueue(sampleId);
+            }
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, cloud._stopping.Token);
             await cloud.Behaviour(context, linked.Token);
         });

@@ -1,0 +1,82 @@
+namespace Edge.Agent.Updates;
+
+using System.Text.Json;
+using Edge.Agent.Hosting;
+using Edge.Agent.Inference;
+using Edge.Agent.Mqtt;
+using Edge.Agent.Observability;
+using Edge.Shared.Mqtt;
+using Edge.Shared.Serialization;
+using Edge.Shared.Updates;
+using Microsoft.Extensions.Options;
+
+/// <summary>
+/// Publishes the update state retained on <c>model/status</c> at every change; Downloading progress at most twice a
+/// second. Keeps the latest for <c>/v1/status</c> and re-publishes it after each reconnect.
+/// </summary>
+internal sealed class UpdateStatusReporter(
+    AgentMqttConnection mqtt,
+    IOptions<AgentOptions> agent,
+    IModelInfo model,
+    UpdateMetrics metrics,
+    TimeProvider time,
+    ILogger<UpdateStatusReporter> logger) : IDisposable
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
+
+    private readonly string _topic = Topics.ModelStatus(agent.Value.DeviceId);
+    private readonly SemaphoreSlim _publishing = new(1, 1);
+    private ModelStatus? _latest;
+    private long _lastProgress;
+
+    public ModelStatus? Latest => Volatile.Read(ref _latest);
+
+    /// <summary>Records and publishes <paramref name="status"/>; a Downloading update inside the throttle interval is only recorded.</summary>
+    public async Task ReportAsync(ModelStatus status, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        status.DeviceId = agent.Value.DeviceId;
+        status.ModelName = model.ModelName;
+        status.RunningVersion = model.ModelVersion;
+        status.At = time.GetUtcNow();
+        var previous = Volatile.Read(ref _latest);
+        Volatile.Write(ref _latest, status);
+        metrics.SetState(status.State);
+
+        var now = time.GetTimestamp();
+        var isProgress = status.State == UpdateState.Downloading && previous?.State == UpdateState.Downloading &&
+            status.BlocksReceived < status.BlocksTotal;
+        if (isProgress && time.GetElapsedTime(Interlocked.Read(ref _lastProgress), now) < ProgressInterval)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _lastProgress, now);
+        await PublishAsync(status, cancellationToken);
+    }
+
+    /// <summary>After a (re)connect: the latest state, or Idle with the running version when nothing happened yet.</summary>
+    public Task RepublishAsync(CancellationToken cancellationToken)
+    {
+        var latest = Volatile.Read(ref _latest);
+        return latest is null ? ReportAsync(new ModelStatus { DeviceId = agent.Value.DeviceId, State = UpdateState.Idle }, cancellationToken) : PublishAsync(latest, cancellationToken);
+    }
+
+    public void Dispose() => _publishing.Dispose();
+
+    private async Task PublishAsync(ModelStatus status, CancellationToken cancellationToken)
+    {
+        // One at a time, so a retained status never overtakes a later one at the broker.
+        await _publishing.WaitAsync(cancellationToken);
+        try
+        {
+            var payload = JsonSerializer.SerializeToUtf8Bytes(status, EdgeJsonContext.Default.ModelStatus);
+            var published = await mqtt.PublishAsync(_topic, payload, retain: true, cancellationToken: cancellationToken);
+            logger.StatusPublished(status.State, status.TargetVersion, _topic, published);
+        }
+        finally
+        {
+            _publishing.Release();
+        }
+    }
+}

@@ -1,0 +1,21 @@
+namespace Edge.Agent.Updates;
+
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Edge.Shared.Updates;
+
+/// <summary>JSON for the updater's own state files (the wire contracts use <c>EdgeJsonContext</c>).</summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    UseStringEnumConverter = true,
+    WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(CurrentModel))]
+[JsonSerializable(typeof(List<FailedPackage>))]
+internal sealed partial class UpdatesJsonContext : JsonSerializerContext;
+
+/// <summary><c>models/current.json</c>: the installed version to load at start, and the one to fall back to.</summary>
+internal sealed record CurrentModel(string Name, string Version, string? Previous);
+
+/// <summary>A package that failed for a reason retrying cannot fix; the same package is not tried again.</summary>
+internal sealed record FailedPackage(string PackageId, string? Version, UpdateFailure Failure, string Detail, DateTimeOffset At);

@@ -1,0 +1,70 @@
+namespace Edge.Agent.Tests.Sources;
+
+using System.Text.Json;
+using Edge.Agent.Hosting.Readiness;
+using Edge.Agent.Sources;
+using Edge.Agent.Sources.Folder;
+using Edge.Shared.Serialization;
+using Xunit;
+
+public sealed class WatchedFolderTests
+{
+    private static Dictionary<string, string?> Folder(string path) => new()
+    {
+        ["Sources:Folder:Path"] = path,
+        ["Sources:Folder:PollInterval"] = "00:00:00.050",
+    };
+
+    [Fact]
+    public async Task Answers_a_new_frame_and_moves_it_to_done_next_to_its_result()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var agent = await DeviceAgent.StartAsync(Folder("inbox"), a => Directory.CreateDirectory(Path.Combine(a.State, "inbox")), ct);
+        var inbox = Path.Combine(agent.State, "inbox");
+        var (png, label) = DeviceAgent.Digit();
+
+        // Written under a hidden name and renamed, as the folder's contract asks of writers.
+        await File.WriteAllBytesAsync(Path.Combine(inbox, ".part1.png"), png, ct);
+        File.Move(Path.Combine(inbox, ".part1.png"), Path.Combine(inbox, "part1.png"));
+        var outcome = await agent.Get<SourceEvents>().WaitForAsync(o => o.Name == "part1.png", ct);
+
+        Assert.Null(outcome.Error);
+        Assert.Equal(label, outcome.Answer!.Label);
+        Assert.False(File.Exists(Path.Combine(inbox, "part1.png")));
+        Assert.True(File.Exists(Path.Combine(inbox, "done", "part1.png")));
+        var result = JsonSerializer.Deserialize(
+            await File.ReadAllBytesAsync(Path.Combine(inbox, "done", "part1.png.result.json"), ct), EdgeJsonContext.Default.InferenceAnswer);
+        Assert.Equal(label, result!.Label);
+    }
+
+    [Fact]
+    public async Task A_file_that_is_no_image_moves_to_failed_with_the_reason()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var agent = await DeviceAgent.StartAsync(Folder("inbox"), a => Directory.CreateDirectory(Path.Combine(a.State, "inbox")), ct);
+        var inbox = Path.Combine(agent.State, "inbox");
+
+        await File.WriteAllTextAsync(Path.Combine(inbox, "broken.png"), "not a picture", ct);
+        var outcome = await agent.Get<SourceEvents>().WaitForAsync(o => o.Name == "broken.png", ct);
+
+        Assert.Null(outcome.Answer);
+        Assert.Contains("not a PNG, JPEG or JSON tensor", outcome.Error, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(inbox, "failed", "broken.png")));
+        Assert.Contains("not a PNG", await File.ReadAllTextAsync(Path.Combine(inbox, "failed", "broken.png.error.txt"), ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_folder_that_cannot_be_listed_is_a_fault_with_its_path_and_the_agent_keeps_serving()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var agent = await DeviceAgent.StartAsync(Folder("not-a-folder"), a => File.WriteAllText(Path.Combine(a.State, "not-a-folder"), "a file"), ct);
+
+        var status = await agent.DeviceStatusAsync(ct);
+
+        var folder = Assert.Single(status.Components, c => c.Component == WatchedFolderService.Component);
+        Assert.Equal(ComponentState.Fault, folder.State);
+        Assert.Contains(Path.Combine(agent.State, "not-a-folder"), folder.Reason, StringComparison.Ordinal);
+        Assert.Equal(DeviceState.Fault, status.State);
+        Assert.True((await agent.Http.GetAsync("/healthz", ct)).IsSuccessStatusCode);
+    }
+}

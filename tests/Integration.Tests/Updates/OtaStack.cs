@@ -1,0 +1,116 @@
+namespace Edge.Integration.Tests.Updates;
+
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Edge.Agent.Inference;
+using Edge.Shared.Serialization;
+using Edge.Shared.Updates;
+using Edge.TestSupport;
+using Edge.TestSupport.Mosquitto;
+using Edge.Updates;
+
+/// <summary>
+/// An <see cref="EdgeStack"/> whose cloud signs packages with a key the agent trusts, and whose agent starts on the
+/// camera-scale model v1 (2.8 MB): the registry holds v1 and v2 of <see cref="Model"/>, so v2 ships as a real delta.
+/// </summary>
+internal sealed class OtaStack : IAsyncDisposable
+{
+    public const string Model = "camera-mnv2";
+    public const string V1 = "1.0.0";
+    public const string V2 = "2.0.0";
+
+    private readonly string _dir;
+
+    private OtaStack(EdgeStack stack, string dir)
+    {
+        Stack = stack;
+        _dir = dir;
+    }
+
+    public EdgeStack Stack { get; }
+
+    public static async Task<OtaStack> StartAsync(MosquittoBroker? mosquitto, int blockSize, CancellationToken ct)
+    {
+        var dir = Directory.CreateTempSubdirectory("edge-ota-").FullName;
+        var keyPath = Path.Combine(dir, "signing.key");
+        using var key = SigningKey.LoadOrCreate(keyPath);
+        var stack = await EdgeStack.StartAsync(
+            mosquitto,
+            new Dictionary<string, string?>
+            {
+                ["Models:StorePath"] = Path.Combine(dir, "models"),
+                ["Rollouts:SigningKeyPath"] = keyPath,
+                ["Rollouts:PackagePath"] = Path.Combine(dir, "packages"),
+                ["Rollouts:BlockSizeBytes"] = blockSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+            new Dictionary<string, string?>
+            {
+                ["Inference:Manifest"] = RepoPaths.Model("camera-mnv2-v1.manifest.json"),
+                ["Updates:TrustedKeys:0"] = key.PublicKey,
+            },
+            ct);
+        var ota = new OtaStack(stack, dir);
+        await ota.PublishAsync(V1, "camera-mnv2-v1", ct);
+        await ota.PublishAsync(V2, "camera-mnv2-v2", ct);
+        return ota;
+    }
+
+    public IModelInfo Running => Stack.AgentService<IModelInfo>();
+
+    public async Task<Rollout> RolloutAsync(string version, CancellationToken ct)
+    {
+        var body = $$"""{"model":"{{Model}}","version":"{{version}}","scope":"Device","target":"{{EdgeStack.DeviceId}}","canaryPercent":100,"maxFailureShare":0}""";
+        using var response = await Stack.CloudHttp.PostAsync("/v1/rollouts", new StringContent(body, Encoding.UTF8, "application/json"), ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST /v1/rollouts → {(int)response.StatusCode}: {text}");
+        return System.Text.Json.JsonSerializer.Deserialize(text, EdgeJsonContext.Default.Rollout)!;
+    }
+
+    public async Task<Rollout> GetRolloutAsync(string id, CancellationToken ct) =>
+        (await Stack.CloudHttp.GetFromJsonAsync($"/v1/rollouts/{id}", EdgeJsonContext.Default.Rollout, ct))!;
+
+    /// <summary>Polls the cloud's view until the rollout leaves its active states.</summary>
+    public async Task<Rollout> WaitFinishedAsync(string id, TimeSpan timeout, CancellationToken ct)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(timeout);
+        while (true)
+        {
+            var rollout = await GetRolloutAsync(id, limit.Token);
+            if (rollout.State is RolloutState.Completed or RolloutState.Halted or RolloutState.Aborted)
+            {
+                return rollout;
+            }
+
+            await Task.Delay(50, limit.Token);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Stack.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Harmless leftover in the temp folder.
+        }
+    }
+
+    private async Task PublishAsync(string version, string file, CancellationToken ct)
+    {
+        using var form = new MultipartFormDataContent();
+        var model = new ByteArrayContent(await File.ReadAllBytesAsync(RepoPaths.Model(file + ".onnx"), ct));
+        model.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(model, "model", "model.onnx");
+        var manifest = new ByteArrayContent(await File.ReadAllBytesAsync(RepoPaths.Model(file + ".manifest.json"), ct));
+        manifest.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        form.Add(manifest, "manifest", "manifest.json");
+        using var response = await Stack.CloudHttp.PostAsync($"/v1/models/{Model}/{version}", form, ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"publish {version} → {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+    }
+}
