@@ -47,6 +47,7 @@ internal sealed class BenchCloud : IAsyncDisposable
             ["LoadController:RunInBackground"] = "false",
             ["Serilog:MinimumLevel:Default"] = "Warning",
             ["Serilog:MinimumLevel:Override:Microsoft"] = "Error",
+            ["Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime"] = "Error",
             ["Serilog:MinimumLevel:Override:Edge"] = "Error",
         });
         await app.StartAsync();

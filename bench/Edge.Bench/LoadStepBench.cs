@@ -88,7 +88,7 @@ internal static class LoadStepBench
             back under target at period {back?.ToString(CultureInfo.InvariantCulture) ?? "never"} ({(back is { } b ? b - 6 : -1)} periods after the step); {moves} controller moves, all audited
             accuracy before the step: expected {before.ExpectedAccuracy:0.0000} (agreement with digits-cloud), measured {before.MeasuredAccuracy:0.0000} (true labels)
             accuracy after the step:  expected {after.ExpectedAccuracy:0.0000}, measured {after.MeasuredAccuracy:0.0000}
-            digits-edge alone {distribution.Accuracy(2):0.0000}, digits-cloud alone {distribution.Accuracy(-1):0.0000}
+            digits-edge alone {distribution.Accuracy(-1):0.0000}, digits-cloud alone {distribution.Accuracy(2):0.0000}
             wrote {csv} and {png}
             """));
         return 0;

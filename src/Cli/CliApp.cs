@@ -28,6 +28,8 @@ internal static class CliApp
         root.Subcommands.Add(KeysCommand.Create(context));
         root.Subcommands.Add(DevicesCommand.Create(context));
         root.Subcommands.Add(GroupsCommand.Create(context));
+        root.Subcommands.Add(LoadControl.CurveCommand.Create(context));
+        root.Subcommands.Add(LoadControl.ControllerCommand.Create(context));
         return root;
     }
 

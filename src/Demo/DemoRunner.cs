@@ -64,6 +64,8 @@ internal static class DemoRunner
         var edgeOnly = rows[0].Stats.LocalAccuracy;
         AnsiConsole.Write(Tables.Cascade(rows, edgeOnly, cloudOnly));
 
+        var updated = await UpdateStage.RunAsync(cloudHttp, agentHttp, samples, ct);
+
         var outageThreshold = thresholds.Where(t => t is > 0 and <= 1).DefaultIfEmpty(0.9).Max();
         await SetThresholdAsync(stack, operatorApi, outageThreshold, ct);
         await AnsiConsole.Status().StartAsync("Stopping the Cloud (and its broker)…", _ => stack.StopCloudAsync(ct));
@@ -75,7 +77,7 @@ internal static class DemoRunner
         AnsiConsole.MarkupLine(outage.Count == samples.Length
             ? $"[green]The agent answered all {outage.Count} requests with the cloud down.[/]"
             : $"[red]Only {outage.Count} of {samples.Length} requests were answered.[/]");
-        return outage.Count == samples.Length ? 0 : 1;
+        return outage.Count == samples.Length && updated ? 0 : 1;
     }
 
     private static async Task<double> SetThresholdAsync(DemoStack stack, OperatorApi api, double threshold, CancellationToken ct)

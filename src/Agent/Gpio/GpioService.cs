@@ -26,70 +26,89 @@ internal sealed class GpioService(
 {
     public const string Component = "gpio";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private GpioController? _controller;
+    private GpioTrigger? _trigger;
+
+    /// <summary>
+    /// Pins open and the trigger callback is registered before the host reports started (and before systemd hears
+    /// READY=1): BackgroundService runs ExecuteAsync on the thread pool, which would leave a window with no trigger.
+    /// </summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
-        if (!o.Enabled)
+        if (o.Enabled)
         {
-            return;
-        }
-
-        GpioController controller;
-        try
-        {
-            if (o.TriggerPin.HasValue && !camera.IsConfigured)
-            {
-                throw new GpioUnavailableException("Gpio:TriggerPin is set but Sources:Camera:Command is not: a trigger needs a camera to capture from");
-            }
-
-            controller = Open(o);
-        }
-        catch (GpioUnavailableException e)
-        {
-            health.Report(Component, ComponentState.Fault, e.Message);
-            GpioLog.Unavailable(logger, e.Message);
-            return;
-        }
-
-        using (controller)
-        {
-            health.Report(Component, ComponentState.Ok);
-            GpioLog.Opened(logger, o.Driver, o.Chip, o.TriggerPin, o.TriggerEdge, o.LedPin, o.ActuatorPin);
-            List<Task> loops = [Task.Delay(Timeout.Infinite, stoppingToken)];
-            if (o.TriggerPin is { } triggerPin)
-            {
-                var trigger = new GpioTrigger(camera, pipeline, events, time, logger) { Debounce = o.TriggerDebounce };
-                controller.RegisterCallbackForPinValueChangedEvent(triggerPin, o.TriggerEdge, trigger.OnEdge);
-                loops.Add(trigger.RunAsync(stoppingToken));
-            }
-
-            if (o.LedPin is { } ledPin)
-            {
-                loops.Add(new StatusLed(controller, ledPin, state, time).RunAsync(stoppingToken));
-            }
-
-            if (o.ActuatorPin is { } actuatorPin)
-            {
-                actuator.Attach(controller, actuatorPin);
-            }
-
             try
             {
-                await await Task.WhenAny(loops);
+                if (o.TriggerPin.HasValue && !camera.IsConfigured)
+                {
+                    throw new GpioUnavailableException("Gpio:TriggerPin is set but Sources:Camera:Command is not: a trigger needs a camera to capture from");
+                }
+
+                _controller = Open(o);
+                health.Report(Component, ComponentState.Ok);
+                GpioLog.Opened(logger, o.Driver, o.Chip, o.TriggerPin, o.TriggerEdge, o.LedPin, o.ActuatorPin);
+                if (o.TriggerPin is { } triggerPin)
+                {
+                    _trigger = new GpioTrigger(camera, pipeline, events, time, logger) { Debounce = o.TriggerDebounce };
+                    _controller.RegisterCallbackForPinValueChangedEvent(triggerPin, o.TriggerEdge, _trigger.OnEdge);
+                }
+
+                if (o.ActuatorPin is { } actuatorPin)
+                {
+                    actuator.Attach(_controller, actuatorPin);
+                }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (GpioUnavailableException e)
             {
-                // Stopping.
+                health.Report(Component, ComponentState.Fault, e.Message);
+                GpioLog.Unavailable(logger, e.Message);
             }
-            catch (Exception e)
-            {
-                health.Report(Component, ComponentState.Fault, "GPIO loop failed: " + e.Message);
-                GpioLog.Failed(logger, "loop", e);
-            }
-            finally
-            {
-                actuator.Detach();
-            }
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _controller?.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_controller is not { } controller)
+        {
+            return;
+        }
+
+        List<Task> loops = [Task.Delay(Timeout.Infinite, stoppingToken)];
+        if (_trigger is not null)
+        {
+            loops.Add(_trigger.RunAsync(stoppingToken));
+        }
+
+        if (options.Value.LedPin is { } ledPin)
+        {
+            loops.Add(new StatusLed(controller, ledPin, state, time).RunAsync(stoppingToken));
+        }
+
+        try
+        {
+            await await Task.WhenAny(loops);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        catch (Exception e)
+        {
+            health.Report(Component, ComponentState.Fault, "GPIO loop failed: " + e.Message);
+            GpioLog.Failed(logger, "loop", e);
+        }
+        finally
+        {
+            actuator.Detach();
         }
     }
 

@@ -1,6 +1,7 @@
 namespace Edge.Agent.Updates;
 
 using System.Diagnostics;
+using Edge.Agent.Hosting.Readiness;
 using Edge.Agent.Inference;
 using Edge.Agent.Observability;
 using Edge.Shared.Updates;
@@ -22,6 +23,7 @@ internal sealed class UpdateProcess(
     UpdateStatusReporter status,
     UpdateMetrics metrics,
     UpdatePaths paths,
+    IUpdateActivity activity,
     IOptions<UpdatesOptions> options,
     TimeProvider time,
     ILogger<UpdateProcess> logger)
@@ -54,6 +56,8 @@ internal sealed class UpdateProcess(
                 return;
             }
 
+            // The status LED shows "updating" and /v1/status/device names it until the swap (or the refusal).
+            using var updating = activity.Begin($"model {manifest.Name} {manifest.Version}");
             var started = Stopwatch.GetTimestamp();
             var model = await ObtainAsync(desired, manifest, target, downloadToken);
             await ReportAsync(target, UpdateState.SelfTest, null, null, stoppingToken);

@@ -15,6 +15,7 @@ internal static class ThresholdsCommand
         var thresholds = new Command("thresholds", "Read and change the confidence thresholds devices answer locally above.");
         thresholds.Subcommands.Add(Get(context));
         thresholds.Subcommands.Add(Set(context));
+        thresholds.Subcommands.Add(LoadControl.BoundsCommand.Create(context));
         return thresholds;
     }
 

@@ -112,7 +112,7 @@ internal sealed partial class TelemetryIngest(
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT json FROM telemetry_windows ORDER BY rowid DESC LIMIT 20000;";
+        command.CommandText = "SELECT json FROM telemetry_windows ORDER BY end_at DESC LIMIT 20000;";
         var windows = new List<TelemetryWindow>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {

@@ -2,7 +2,6 @@ namespace Edge.Integration.Tests.Updates;
 
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Edge.Cloud;
@@ -45,7 +44,7 @@ public sealed class OtaKillTests : IAsyncLifetime
         using (var agent = await AgentProcess.StartAsync(state, Environment(), ct))
         {
             Assert.Equal(OtaStack.V1, await RunningVersionAsync(agent, ct));
-            await CreateRolloutAsync(ct);
+            await Registry.RolloutToDeviceAsync(_cloudHttp!, OtaStack.Model, OtaStack.V2, Device, ct);
             await WaitForAsync(s => s.State == killAt && (killAt != UpdateState.Downloading || s.BlocksReceived * 2 >= s.BlocksTotal), ct);
             agent.Kill();
         }
@@ -90,8 +89,8 @@ public sealed class OtaKillTests : IAsyncLifetime
         });
         await _cloud.StartAsync(ct);
         _cloudHttp = new HttpClient { BaseAddress = new Uri(_cloud.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
-        await PublishAsync(OtaStack.V1, "camera-mnv2-v1", ct);
-        await PublishAsync(OtaStack.V2, "camera-mnv2-v2", ct);
+        await Registry.PublishAsync(_cloudHttp, OtaStack.Model, OtaStack.V1, "camera-mnv2-v1", ct);
+        await Registry.PublishAsync(_cloudHttp, OtaStack.Model, OtaStack.V2, "camera-mnv2-v2", ct);
 
         _observer.ApplicationMessageReceivedAsync += e =>
         {
@@ -156,23 +155,5 @@ public sealed class OtaKillTests : IAsyncLifetime
     {
         using var health = JsonDocument.Parse(await agent.Http.GetStringAsync("/healthz", ct));
         return health.RootElement.GetProperty("version").GetString()!;
-    }
-
-    private async Task CreateRolloutAsync(CancellationToken ct)
-    {
-        var body = $$"""{"model":"{{OtaStack.Model}}","version":"{{OtaStack.V2}}","scope":"Device","target":"{{Device}}","canaryPercent":100,"maxFailureShare":0}""";
-        using var response = await _cloudHttp!.PostAsync("/v1/rollouts", new StringContent(body, Encoding.UTF8, "application/json"), ct);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(ct));
-    }
-
-    private async Task PublishAsync(string version, string file, CancellationToken ct)
-    {
-        using var form = new MultipartFormDataContent
-        {
-            { new ByteArrayContent(await File.ReadAllBytesAsync(RepoPaths.Model(file + ".onnx"), ct)), "model", "model.onnx" },
-            { new ByteArrayContent(await File.ReadAllBytesAsync(RepoPaths.Model(file + ".manifest.json"), ct)), "manifest", "manifest.json" },
-        };
-        using var response = await _cloudHttp!.PostAsync($"/v1/models/{OtaStack.Model}/{version}", form, ct);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(ct));
     }
 }

@@ -1,9 +1,6 @@
 namespace Edge.Integration.Tests.Updates;
 
-using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using Edge.Agent.Inference;
 using Edge.Shared.Serialization;
 using Edge.Shared.Updates;
@@ -52,21 +49,15 @@ internal sealed class OtaStack : IAsyncDisposable
             },
             ct);
         var ota = new OtaStack(stack, dir);
-        await ota.PublishAsync(V1, "camera-mnv2-v1", ct);
-        await ota.PublishAsync(V2, "camera-mnv2-v2", ct);
+        await Registry.PublishAsync(stack.CloudHttp, Model, V1, "camera-mnv2-v1", ct);
+        await Registry.PublishAsync(stack.CloudHttp, Model, V2, "camera-mnv2-v2", ct);
         return ota;
     }
 
     public IModelInfo Running => Stack.AgentService<IModelInfo>();
 
-    public async Task<Rollout> RolloutAsync(string version, CancellationToken ct)
-    {
-        var body = $$"""{"model":"{{Model}}","version":"{{version}}","scope":"Device","target":"{{EdgeStack.DeviceId}}","canaryPercent":100,"maxFailureShare":0}""";
-        using var response = await Stack.CloudHttp.PostAsync("/v1/rollouts", new StringContent(body, Encoding.UTF8, "application/json"), ct);
-        var text = await response.Content.ReadAsStringAsync(ct);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST /v1/rollouts → {(int)response.StatusCode}: {text}");
-        return System.Text.Json.JsonSerializer.Deserialize(text, EdgeJsonContext.Default.Rollout)!;
-    }
+    public Task<Rollout> RolloutAsync(string version, CancellationToken ct) =>
+        Registry.RolloutToDeviceAsync(Stack.CloudHttp, Model, version, EdgeStack.DeviceId, ct);
 
     public async Task<Rollout> GetRolloutAsync(string id, CancellationToken ct) =>
         (await Stack.CloudHttp.GetFromJsonAsync($"/v1/rollouts/{id}", EdgeJsonContext.Default.Rollout, ct))!;
@@ -99,18 +90,5 @@ internal sealed class OtaStack : IAsyncDisposable
         {
             // Harmless leftover in the temp folder.
         }
-    }
-
-    private async Task PublishAsync(string version, string file, CancellationToken ct)
-    {
-        using var form = new MultipartFormDataContent();
-        var model = new ByteArrayContent(await File.ReadAllBytesAsync(RepoPaths.Model(file + ".onnx"), ct));
-        model.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        form.Add(model, "model", "model.onnx");
-        var manifest = new ByteArrayContent(await File.ReadAllBytesAsync(RepoPaths.Model(file + ".manifest.json"), ct));
-        manifest.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        form.Add(manifest, "manifest", "manifest.json");
-        using var response = await Stack.CloudHttp.PostAsync($"/v1/models/{Model}/{version}", form, ct);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, $"publish {version} → {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
     }
 }

@@ -26,6 +26,19 @@ internal sealed class WatchedFolderService(
     public const string Component = "source:folder";
     private static readonly string[] Extensions = [".png", ".jpg", ".jpeg", ".json"];
 
+    /// <summary>Checks the folder once before the host reports started, so a bad path is in the status from the first moment.</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        if (!string.IsNullOrWhiteSpace(o.Path))
+        {
+            var folder = Path.GetFullPath(o.Path, agent.Value.ResolveStateDirectory(environment.ContentRootPath));
+            _ = TryList(folder, Path.GetFullPath(o.DoneDirectory ?? "done", folder), Path.GetFullPath(o.FailedDirectory ?? "failed", folder), o);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
@@ -62,6 +75,25 @@ internal sealed class WatchedFolderService(
 
     private async Task ScanAsync(string folder, string done, string failed, WatchedFolderOptions o, CancellationToken cancellationToken)
     {
+        var files = TryList(folder, done, failed, o);
+        if (files is null)
+        {
+            return;
+        }
+
+        Array.Sort(files, StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            if (IsFrame(file))
+            {
+                await HandleAsync(file, done, failed, o.MaxFileBytes, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The folder's files, or null with the reason reported as a fault.</summary>
+    private string[]? TryList(string folder, string done, string failed, WatchedFolderOptions o)
+    {
         string[] files;
         try
         {
@@ -79,7 +111,7 @@ internal sealed class WatchedFolderService(
                 SourcesLog.FolderUnusable(logger, reason, o.PollInterval);
             }
 
-            return;
+            return null;
         }
 
         if (health.Get(Component)?.State == ComponentState.Fault)
@@ -88,14 +120,7 @@ internal sealed class WatchedFolderService(
         }
 
         health.Report(Component, ComponentState.Ok);
-        Array.Sort(files, StringComparer.Ordinal);
-        foreach (var file in files)
-        {
-            if (IsFrame(file))
-            {
-                await HandleAsync(file, done, failed, o.MaxFileBytes, cancellationToken);
-            }
-        }
+        return files;
     }
 
     private static bool IsFrame(string file)

@@ -1,0 +1,117 @@
+namespace Edge.Demo;
+
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Edge.Shared.Inference;
+using Edge.Shared.Models;
+using Edge.Shared.Serialization;
+using Edge.Shared.Updates;
+using Spectre.Console;
+
+/// <summary>
+/// The OTA step of the demo: the operator publishes the edge model again as 1.1.0 through the registry's INT8 pipeline
+/// and rolls it out to the device; the agent downloads the signed package over MQTT, self-tests and swaps it in while
+/// the held-out digits keep streaming through it.
+/// </summary>
+internal static class UpdateStage
+{
+    public const string Model = "digits-edge";
+    public const string Version = "1.1.0";
+
+    public static async Task<bool> RunAsync(HttpClient cloud, HttpClient agent, DigitSample[] samples, CancellationToken ct)
+    {
+        var manifest = await AnsiConsole.Status().StartAsync($"Publishing {Model} {Version} as INT8 (quantize, accuracy gate)…", _ => PublishAsync(cloud, ct));
+        AnsiConsole.MarkupLine(
+            $"Registry: {Model} {Version} INT8, held-out top-1 {manifest.Metrics?.Int8Accuracy:P1} (FP32 {manifest.Metrics?.Fp32Accuracy:P1}), {manifest.SizeBytes:N0} bytes.");
+
+        using var stop = new CancellationTokenSource();
+        var streaming = StreamUntilAsync(agent, samples, stop.Token);
+        var started = Stopwatch.GetTimestamp();
+        var rollout = await CreateRolloutAsync(cloud, ct);
+        var finished = await AnsiConsole.Status().StartAsync("Rolling out to the device (signed package over MQTT, self-test, swap)…",
+            _ => WaitFinishedAsync(cloud, rollout.Id, ct));
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        await Task.Delay(200, ct);
+        await stop.CancelAsync();
+        var (answered, failed, versions) = await streaming;
+
+        var device = finished.Devices?.FirstOrDefault();
+        var ok = finished.State == RolloutState.Completed && failed == 0;
+        AnsiConsole.MarkupLine(ok
+            ? $"[green]Rollout {finished.Id} completed in {elapsed.TotalSeconds:0.0} s[/]: the agent now serves {Markup.Escape(string.Join(" → ", versions))}; {answered} requests answered during the update, {failed} failed."
+            : $"[red]Rollout {finished.Id} ended {finished.State}: {Markup.Escape(finished.Reason ?? device?.Detail ?? "no reason")}; {failed} requests failed.[/]");
+        return ok;
+    }
+
+    private static async Task<ModelManifest> PublishAsync(HttpClient cloud, CancellationToken ct)
+    {
+        using var form = new MultipartFormDataContent();
+        var model = new ByteArrayContent(await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "models", "digits-edge.onnx"), ct));
+        model.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(model, "model", "model.onnx");
+        var manifest = new ByteArrayContent(await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "models", "digits-edge.manifest.json"), ct));
+        manifest.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        form.Add(manifest, "manifest", "manifest.json");
+        using var response = await cloud.PostAsync(new Uri($"/v1/models/{Model}/{Version}?quantize=int8", UriKind.Relative), form, ct);
+        return response.IsSuccessStatusCode
+            ? (await response.Content.ReadFromJsonAsync(EdgeJsonContext.Default.ModelManifest, ct))!
+            : throw new InvalidOperationException($"publish → {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+    }
+
+    private static async Task<Rollout> CreateRolloutAsync(HttpClient cloud, CancellationToken ct)
+    {
+        var body = $$"""{"model":"{{Model}}","version":"{{Version}}","scope":"Device","target":"{{DemoStack.DeviceId}}","canaryPercent":100,"maxFailureShare":0}""";
+        using var response = await cloud.PostAsync(new Uri("/v1/rollouts", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"), ct);
+        return response.IsSuccessStatusCode
+            ? (await response.Content.ReadFromJsonAsync(EdgeJsonContext.Default.Rollout, ct))!
+            : throw new InvalidOperationException($"POST /v1/rollouts → {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+    }
+
+    private static async Task<Rollout> WaitFinishedAsync(HttpClient cloud, string id, CancellationToken ct)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (60 * Stopwatch.Frequency);
+        while (true)
+        {
+            var rollout = (await cloud.GetFromJsonAsync($"/v1/rollouts/{id}", EdgeJsonContext.Default.Rollout, ct))!;
+            if (rollout.State is RolloutState.Completed or RolloutState.Halted or RolloutState.Aborted || Stopwatch.GetTimestamp() > deadline)
+            {
+                return rollout;
+            }
+
+            await Task.Delay(100, ct);
+        }
+    }
+
+    private static async Task<(int Answered, int Failed, List<string> Versions)> StreamUntilAsync(HttpClient agent, DigitSample[] samples, CancellationToken stop)
+    {
+        var (answered, failed, versions) = (0, 0, new List<string>());
+        for (var i = 0; !stop.IsCancellationRequested; i++)
+        {
+            var payload = new TensorPayload { Shape = [1, 1, 8, 8], Data = samples[i % samples.Length].Pixels };
+            try
+            {
+                using var response = await agent.PostAsJsonAsync("/v1/infer", payload, EdgeJsonContext.Default.TensorPayload, CancellationToken.None);
+                var answer = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync(EdgeJsonContext.Default.InferenceAnswer, CancellationToken.None) : null;
+                if (answer is null)
+                {
+                    failed++;
+                    continue;
+                }
+
+                answered++;
+                if (versions.Count == 0 || versions[^1] != answer.ModelVersion)
+                {
+                    versions.Add(answer.ModelVersion);
+                }
+            }
+            catch (HttpRequestException)
+            {
+                failed++;
+            }
+        }
+
+        return (answered, failed, versions);
+    }
+}

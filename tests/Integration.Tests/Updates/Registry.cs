@@ -1,0 +1,36 @@
+namespace Edge.Integration.Tests.Updates;
+
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Edge.Shared.Serialization;
+using Edge.Shared.Updates;
+using Edge.TestSupport;
+
+/// <summary>What an operator does to ship a model: publish versions to the registry, roll one out to a device.</summary>
+internal static class Registry
+{
+    /// <summary>Publishes <c>models/{file}.onnx</c> with its manifest, as uploaded (no quantization).</summary>
+    public static async Task PublishAsync(HttpClient cloud, string model, string version, string file, CancellationToken ct)
+    {
+        using var form = new MultipartFormDataContent();
+        var onnx = new ByteArrayContent(await File.ReadAllBytesAsync(RepoPaths.Model(file + ".onnx"), ct));
+        onnx.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(onnx, "model", "model.onnx");
+        var manifest = new ByteArrayContent(await File.ReadAllBytesAsync(RepoPaths.Model(file + ".manifest.json"), ct));
+        manifest.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        form.Add(manifest, "manifest", "manifest.json");
+        using var response = await cloud.PostAsync(new Uri($"/v1/models/{model}/{version}", UriKind.Relative), form, ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"publish {model} {version} → {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+    }
+
+    /// <summary>A rollout to one device, no canary split, halting on its first failure.</summary>
+    public static async Task<Rollout> RolloutToDeviceAsync(HttpClient cloud, string model, string version, string device, CancellationToken ct)
+    {
+        var body = $$"""{"model":"{{model}}","version":"{{version}}","scope":"Device","target":"{{device}}","canaryPercent":100,"maxFailureShare":0}""";
+        using var response = await cloud.PostAsync(new Uri("/v1/rollouts", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"), ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST /v1/rollouts → {(int)response.StatusCode}: {text}");
+        return System.Text.Json.JsonSerializer.Deserialize(text, EdgeJsonContext.Default.Rollout)!;
+    }
+}
