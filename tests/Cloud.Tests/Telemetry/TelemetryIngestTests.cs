@@ -85,4 +85,37 @@ public sealed class TelemetryIngestTests
         Assert.Equal(20, aggregator.Group("twice")!.Scores.Sum());
         Assert.Equal(2, aggregator.Count);
     }
+
+    [Fact]
+    public async Task Windows_stored_before_a_restart_are_back_in_the_group_rates_after_it()
+    {
+        using var folder = new TempFolder();
+        var bins = new long[ScoreBins.Count];
+        bins[90] = 7;
+        var window = new TelemetryWindow
+        {
+            Id = Guid.CreateVersion7(), DeviceId = "restart-1", Group = "restart", Start = DateTimeOffset.UtcNow.AddSeconds(-10),
+            End = DateTimeOffset.UtcNow, Requests = 7, Local = 7, Scores = bins, Threshold = 0.8,
+        };
+        await using (var cloud = await CloudHost.StartAsync(folder.Path))
+        {
+            await using var probe = await MqttProbe.ConnectAsync(cloud.MqttPort, Ct);
+            var stored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            cloud.Service<TelemetryAggregator>().Added += _ => stored.TrySetResult();
+            await probe.PublishAsync(
+                Edge.Shared.Mqtt.Topics.Telemetry("restart-1"), System.Text.Json.JsonSerializer.Serialize(window, EdgeJsonContext.Default.TelemetryWindow), retain: false, Ct);
+            await stored.Task.WaitAsync(Ct);
+        }
+
+        await using var restarted = await CloudHost.StartAsync(folder.Path);
+        var aggregator = restarted.Service<TelemetryAggregator>();
+        var reloaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        aggregator.Added += w => { if (w.Id == window.Id) { reloaded.TrySetResult(); } };
+        if (aggregator.Group("restart") is null)
+        {
+            await reloaded.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        }
+
+        Assert.Equal(7, aggregator.Group("restart")!.Scores.Sum());
+    }
 }
