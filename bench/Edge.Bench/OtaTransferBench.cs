@@ -19,8 +19,9 @@ using MQTTnet.Protocol;
 
 /// <summary>
 /// One rollout of camera-mnv2 v1 → v2 per block size, through a real Mosquitto, while two clients keep asking the agent:
-/// download time (first Downloading report to Verifying), time to Applied, and answer latency before the rollout
-/// (the 2 s before it: steady state) against the apply window (Verifying → Applied + 1 s), with every failed request counted as dropped.
+/// download time (first Downloading report to Verifying), time from the rollout to the swap (HealthCheck), and answer
+/// latency before the rollout (the 2 s before it: steady state) against the apply window (Verifying → swap + 1 s), with
+/// every failed request counted as dropped. The run ends when the 2 s health window reports Applied.
 /// </summary>
 internal static class OtaTransferBench
 {
@@ -30,7 +31,7 @@ internal static class OtaTransferBench
     {
         Console.WriteLine();
         Console.WriteLine("camera-mnv2 v1 → v2 through Mosquitto (set_tcp_nodelay true), 2 clients asking the agent throughout");
-        Console.WriteLine($"{"block",7} {"payload",-15} {"blocks",7} {"download s",11} {"to applied s",13} {"steady p99 ms",14} {"swap p99 ms",12} {"steady max",11} {"swap max",9} {"answers",8} {"dropped",8}");
+        Console.WriteLine($"{"block",7} {"payload",-15} {"blocks",7} {"download s",11} {"to swap s",13} {"steady p99 ms",14} {"swap p99 ms",12} {"steady max",11} {"swap max",9} {"answers",8} {"dropped",8}");
         foreach (var kib in blockKiB)
         {
             await OneAsync(kib * 1024);
@@ -72,7 +73,7 @@ internal static class OtaTransferBench
         var rolloutAt = Stopwatch.GetTimestamp();
         await RolloutAsync(cloud);
 
-        long? downloading = null, verifying = null, applied = null;
+        long? downloading = null, verifying = null, swapped = null, applied = null;
         ModelStatus? last = null;
         using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         while (applied is null)
@@ -81,6 +82,7 @@ internal static class OtaTransferBench
             last = status;
             downloading ??= status.State == UpdateState.Downloading ? at : null;
             verifying ??= status.State == UpdateState.Verifying ? at : null;
+            swapped ??= status.State == UpdateState.HealthCheck ? at : null;
             applied = status.State is UpdateState.Applied && status.RunningVersion == "2.0.0" ? at : status.State is UpdateState.Failed or UpdateState.RolledBack
                 ? throw new InvalidOperationException($"update failed: {status.Failure} {status.Detail}")
                 : null;
@@ -93,10 +95,10 @@ internal static class OtaTransferBench
         var all = samples.ToArray();
         // Steady state: the 2 s before the rollout (the first second warms up JIT and connections).
         var steady = all.Where(s => s.Start < rolloutAt && s.Start >= rolloutAt - (2 * Stopwatch.Frequency)).Select(s => s.Ms).ToArray();
-        var swap = all.Where(s => s.Start >= verifying && s.Start <= applied + Stopwatch.Frequency).Select(s => s.Ms).ToArray();
+        var swap = all.Where(s => s.Start >= verifying && s.Start <= swapped + Stopwatch.Frequency).Select(s => s.Ms).ToArray();
         var dropped = all.Count(s => !s.Ok);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{blockSize / 1024,5}KB {last!.PayloadKind + " " + last.PayloadBytes.ToString("N0", CultureInfo.InvariantCulture),-15} {last.BlocksTotal,7} {Seconds(downloading, verifying),11:0.00} {Seconds(rolloutAt, applied),13:0.00} {P(steady, 0.99),14:0.00} {P(swap, 0.99),12:0.00} {steady.Max(),11:0.00} {(swap.Length == 0 ? 0 : swap.Max()),9:0.00} {all.Length,8} {dropped,8}"));
+            $"{blockSize / 1024,5}KB {last!.PayloadKind + " " + last.PayloadBytes.ToString("N0", CultureInfo.InvariantCulture),-15} {last.BlocksTotal,7} {Seconds(downloading, verifying),11:0.00} {Seconds(rolloutAt, swapped),13:0.00} {P(steady, 0.99),14:0.00} {P(swap, 0.99),12:0.00} {steady.Max(),11:0.00} {(swap.Length == 0 ? 0 : swap.Max()),9:0.00} {all.Length,8} {dropped,8}"));
     }
 
     private static async Task LoadAsync(HttpClient agent, int worker, ConcurrentQueue<(long, double, bool)> samples, CancellationToken stop)

@@ -176,6 +176,9 @@ internal sealed class DemoStack : IAsyncDisposable
             ["Mqtt:Host"] = "127.0.0.1",
             ["Mqtt:Port"] = brokerPort.ToString(CultureInfo.InvariantCulture),
             ["Updates:TrustedKeys:0"] = publicKey,
+
+            // The demo judges a new model over 2 s of its traffic; a device's default window is 60 s.
+            ["Updates:HealthWindow"] = "00:00:02",
         };
 
     private static Dictionary<string, string?> Merge(Dictionary<string, string?> config, IReadOnlyDictionary<string, string?>? overrides)

@@ -32,6 +32,11 @@ internal sealed class UpdateMetrics
 
     public void RecordOutcome(UpdateState state, UpdateFailure? failure)
     {
+        if (state is not (UpdateState.Applied or UpdateState.RolledBack or UpdateState.Failed))
+        {
+            return;
+        }
+
         var label = state switch
         {
             UpdateState.Applied => "applied",

@@ -8,8 +8,9 @@ using Edge.Updates;
 using Microsoft.Extensions.Options;
 
 /// <summary>
-/// Puts a self-tested model into service: swap (requests continue), record it in <c>current.json</c>, report Applied,
-/// then the health window with the previous model still loaded; a broken window swaps back and reports RolledBack.
+/// Puts a self-tested model into service: swap (requests continue), record it in <c>current.json</c>, report HealthCheck,
+/// then the health window with the previous model still loaded: a broken window swaps back and reports RolledBack, a
+/// passed one reports Applied. Only Applied is final, so a rollout's canaries are judged on their windows.
 /// </summary>
 internal sealed class ModelSwitch(
     LocalModel local,
@@ -48,7 +49,7 @@ internal sealed class ModelSwitch(
 
         logger.Applied(manifest.Name, manifest.Version, elapsed.TotalMilliseconds, previous.Model.Version, options.Value.HealthWindow);
         DeleteDownloads();
-        await ReportAsync(target, UpdateState.Applied, null, null, cancellationToken);
+        await ReportAsync(target, UpdateState.HealthCheck, null, $"serving; health window of {options.Value.HealthWindow}", cancellationToken);
 
         string? broken;
         try
@@ -68,6 +69,7 @@ internal sealed class ModelSwitch(
             var p99 = next.Stats.P99Milliseconds();
             logger.Healthy(manifest.Name, manifest.Version, next.Stats.Requests, next.Stats.ErrorRate, p99);
             Prune(manifest, previousInstalled);
+            await ReportAsync(target, UpdateState.Applied, null, null, cancellationToken);
             return;
         }
 

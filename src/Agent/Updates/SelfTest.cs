@@ -5,6 +5,7 @@ using Edge.Inference;
 using Edge.Shared.Updates;
 using Edge.Updates;
 using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime;
 
 /// <summary>
 /// Loads an installed version in a second session, with the agent's execution providers and threads, and runs the
@@ -29,8 +30,9 @@ internal sealed class SelfTest(IOptions<InferenceOptions> inference, ILogger<Sel
         {
             model = OnnxModel.Load(manifestPath, options, logger);
         }
-        catch (ModelLoadException e)
+        catch (Exception e) when (e is ModelLoadException or OnnxRuntimeException)
         {
+            // OnnxRuntimeException: the session loaded but its warm-up run failed (a kernel missing for this provider).
             throw new PackageRejectedException(UpdateFailure.LoadFailed, e.Message, e);
         }
 
@@ -39,7 +41,7 @@ internal sealed class SelfTest(IOptions<InferenceOptions> inference, ILogger<Sel
             GoldenCheck.Verify(model);
             return model;
         }
-        catch (ModelLoadException e)
+        catch (Exception e) when (e is ModelLoadException or OnnxRuntimeException or InvalidInputException)
         {
             model.Dispose();
             throw new PackageRejectedException(UpdateFailure.SelfTestFailed, e.Message, e);

@@ -71,7 +71,7 @@ internal sealed class StartupModelSelector(
             logger.ServingInstalled(name, version, manifestPath);
             return model;
         }
-        catch (ModelLoadException e)
+        catch (Exception e) when (e is ModelLoadException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
         {
             logger.InstalledSkipped(current.Path, name, version, e.Message);
             return null;

@@ -66,10 +66,12 @@ internal sealed class UpdateStatusReporter(
 
     private async Task PublishAsync(ModelStatus status, CancellationToken cancellationToken)
     {
-        // One at a time, so a retained status never overtakes a later one at the broker.
+        // One at a time, so a retained status never overtakes a later one at the broker; and always the newest: a
+        // republish that waited here while the update loop reported a newer state must not put the older one back.
         await _publishing.WaitAsync(cancellationToken);
         try
         {
+            status = Volatile.Read(ref _latest) ?? status;
             var payload = JsonSerializer.SerializeToUtf8Bytes(status, EdgeJsonContext.Default.ModelStatus);
             var published = await mqtt.PublishAsync(_topic, payload, retain: true, cancellationToken: cancellationToken);
             logger.StatusPublished(status.State, status.TargetVersion, _topic, published);

@@ -82,7 +82,7 @@ internal sealed class RolloutWatcher(CliContext context, CloudClient cloud, Time
             }
 
             bar.Description = $"  {Markup.Escape(device.DeviceId)} {device.State} {RolloutView.Blocks(device)}";
-            var done = device.State is UpdateState.Applied or UpdateState.Verifying or UpdateState.SelfTest;
+            var done = device.State is UpdateState.Applied or UpdateState.Verifying or UpdateState.SelfTest or UpdateState.HealthCheck;
             bar.MaxValue = Math.Max(1, device.BlocksTotal);
             bar.Value = done ? bar.MaxValue : device.BlocksReceived;
         }

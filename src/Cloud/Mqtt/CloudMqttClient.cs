@@ -59,8 +59,9 @@ internal sealed partial class CloudMqttClient : BackgroundService
 
     /// <summary>Publishes at QoS 1 and waits for the broker's acknowledgement (bounded by <c>Mqtt:PublishTimeoutMs</c>).</summary>
     /// <exception cref="InvalidOperationException">Not connected, or the broker refused the message.</exception>
-    public Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, bool retain, CancellationToken cancellationToken) =>
-        _publisher.PublishAsync(topic, payload, retain, cancellationToken);
+    public Task PublishAsync(
+        string topic, ReadOnlyMemory<byte> payload, bool retain, CancellationToken cancellationToken, string contentType = CloudMqttPublisher.Json) =>
+        _publisher.PublishAsync(topic, payload, retain, cancellationToken, contentType);
 
     public override void Dispose()
     {

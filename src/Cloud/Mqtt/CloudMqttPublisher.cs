@@ -9,7 +9,10 @@ using MQTTnet.Protocol;
 /// </summary>
 internal sealed class CloudMqttPublisher(IMqttClient client, TimeSpan timeout, TimeProvider time, string endpoint)
 {
-    public async Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, bool retain, CancellationToken cancellationToken)
+    public const string Json = "application/json";
+
+    /// <param name="contentType">The MQTT 5 content type: JSON for every contract, <c>application/octet-stream</c> for block frames.</param>
+    public async Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, bool retain, CancellationToken cancellationToken, string contentType = Json)
     {
         if (!client.IsConnected)
         {
@@ -19,7 +22,7 @@ internal sealed class CloudMqttPublisher(IMqttClient client, TimeSpan timeout, T
         var message = new MqttApplicationMessageBuilder()
             .WithTopic(topic)
             .WithPayloadSegment(payload)
-            .WithContentType("application/json")
+            .WithContentType(contentType)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithRetainFlag(retain)
             .Build();

@@ -122,7 +122,7 @@ internal sealed class BlockServer(
                 BlockFrame.WriteHeader(buffer, tag, index, length);
                 try
                 {
-                    await mqtt.PublishAsync(topic, buffer.AsMemory(0, BlockFrame.HeaderSize + length), retain: false, cancellationToken);
+                    await mqtt.PublishAsync(topic, buffer.AsMemory(0, BlockFrame.HeaderSize + length), retain: false, cancellationToken, "application/octet-stream");
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {

@@ -54,7 +54,7 @@ internal static class RolloutPlanner
         }
 
         var failed = record.Devices.Where(d => IsFailure(d.State)).ToList();
-        var newFailures = failed.Count - record.FailuresAcknowledged;
+        var newFailures = failed.Count(d => !d.Acknowledged);
         var share = (double)newFailures / record.Devices.Length;
         if (newFailures > 0 && share > rollout.MaxFailureShare)
         {

@@ -105,12 +105,15 @@ internal sealed partial class RolloutService(
                 throw RolloutException.Conflict($"rollout {id} is {record.Info.State}; only a Halted rollout can be resumed");
             }
 
-            // The failures so far are acknowledged: only new ones count towards the next halt.
+            // Built before any state changes, so a failed build (503) or a caller that went away leaves the rollout Halted.
+            var package = await PackageAsync(record.Info.Model, record.Info.Version, cancellationToken);
+
+            // The devices failed so far are acknowledged: only other devices' failures (or theirs again) count towards the next halt.
             var acknowledged = record.Devices.Count(d => RolloutPlanner.IsFailure(d.State));
             var state = record.Expanded ? RolloutState.Expanding : RolloutState.Canary;
+            await store.AcknowledgeFailuresAsync(id, CancellationToken.None);
             await store.SetStateAsync(id, state, null, record.Expanded, acknowledged, time.GetUtcNow(), CancellationToken.None);
             RolloutsLog.StateChanged(logger, id, RolloutState.Halted, state, "resumed by the operator");
-            var package = await PackageAsync(record.Info.Model, record.Info.Version, cancellationToken);
             var pending = record.Devices.Where(d => d.State != UpdateState.Applied && (record.Expanded || d.Phase == RolloutPhase.Canary)).Select(d => d.DeviceId);
             await PublishDesiredAsync(id, package, [.. pending], CancellationToken.None);
             await EvaluateLockedAsync(id, CancellationToken.None);

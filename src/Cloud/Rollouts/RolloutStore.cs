@@ -92,11 +92,23 @@ internal sealed class RolloutStore(SqliteDatabase database)
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>Resume: the devices failed or rolled back now are the operator's known failures (until they recover).</summary>
+    public async Task AcknowledgeFailuresAsync(string rolloutId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, """
+            UPDATE rollout_devices SET acknowledged = 1 WHERE rollout_id = $id AND state IN ('Failed', 'RolledBack')
+            """);
+        command.Parameters.AddWithValue("$id", rolloutId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task UpdateDeviceAsync(string rolloutId, ModelStatus status, UpdateState state, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection, null, """
-            UPDATE rollout_devices SET state = $state, failure = $failure, detail = $detail, blocks_received = $received, blocks_total = $total, updated_at = $at
+            UPDATE rollout_devices SET state = $state, failure = $failure, detail = $detail, blocks_received = $received, blocks_total = $total, updated_at = $at,
+                acknowledged = CASE WHEN $state IN ('Failed', 'RolledBack') THEN acknowledged ELSE 0 END
             WHERE rollout_id = $id AND device_id = $device
             """);
         command.Parameters.AddWithValue("$id", rolloutId);
@@ -187,7 +199,7 @@ internal sealed class RolloutStore(SqliteDatabase database)
     private static async Task<RolloutDevice[]> DevicesAsync(SqliteConnection connection, string rolloutId, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, null, """
-            SELECT device_id, phase, state, failure, detail, blocks_received, blocks_total, published_at, updated_at
+            SELECT device_id, phase, state, failure, detail, blocks_received, blocks_total, published_at, updated_at, acknowledged
             FROM rollout_devices WHERE rollout_id = $id ORDER BY device_id
             """);
         command.Parameters.AddWithValue("$id", rolloutId);
@@ -206,6 +218,7 @@ internal sealed class RolloutStore(SqliteDatabase database)
                 BlocksTotal = reader.GetInt32(6),
                 Desired = !reader.IsDBNull(7),
                 UpdatedAt = Parse(reader.GetString(8)),
+                Acknowledged = reader.GetInt64(9) != 0,
             });
         }
 

@@ -153,5 +153,10 @@ internal static class Migrations
             json  TEXT NOT NULL
         ) WITHOUT ROWID;
         """,
+
+        // 6: a rollout's resume acknowledges the failures of particular devices (not a count, which a recovery would skew).
+        """
+        ALTER TABLE rollout_devices ADD COLUMN acknowledged INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 }

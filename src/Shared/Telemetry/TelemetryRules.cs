@@ -8,6 +8,12 @@ public static class TelemetryRules
     /// <summary>A window longer than this is a clock or unit error, not a measurement.</summary>
     public static readonly TimeSpan MaxWindow = TimeSpan.FromHours(1);
 
+    /// <summary>A shorter window turns a count into an absurd rate (a tiny denominator); the agent closes one every 10 s by default.</summary>
+    public static readonly TimeSpan MinWindow = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>A billion per window is far beyond any device (100,000 req/s for 10 s is 10^6) and keeps sums exact.</summary>
+    public const long MaxCount = 1_000_000_000;
+
     public static string? Validate(TelemetryWindow window, string topicDeviceId)
     {
         ArgumentNullException.ThrowIfNull(window);
@@ -27,15 +33,16 @@ public static class TelemetryRules
         }
 
         var length = window.End - window.Start;
-        if (length <= TimeSpan.Zero || length > MaxWindow)
+        if (length < MinWindow || length > MaxWindow)
         {
-            return $"end must be after start and the window at most {MaxWindow} long";
+            return $"a window must last from {MinWindow} to {MaxWindow}";
         }
 
-        if (window.Requests < 0 || window.Local < 0 || window.Cloud < 0 || window.LocalDegraded < 0 ||
-            window.AuditAgreed < 0 || window.AuditDisagreed < 0 || window.OutboxDepth < 0)
+        // Bounded so no sum below can overflow and one device cannot claim a rate that swamps its group's.
+        if (!InRange(window.Requests) || !InRange(window.Local) || !InRange(window.Cloud) || !InRange(window.LocalDegraded) ||
+            !InRange(window.AuditAgreed) || !InRange(window.AuditDisagreed) || !InRange(window.OutboxDepth))
         {
-            return "counts must not be negative";
+            return $"counts must be between 0 and {MaxCount}";
         }
 
         if (window.Local + window.Cloud + window.LocalDegraded != window.Requests)
@@ -51,9 +58,9 @@ public static class TelemetryRules
         long sum = 0;
         foreach (var count in window.Scores)
         {
-            if (count < 0)
+            if (!InRange(count))
             {
-                return "score bins must not be negative";
+                return $"score bins must be between 0 and {MaxCount}";
             }
 
             sum += count;
@@ -66,4 +73,6 @@ public static class TelemetryRules
 
         return ConfigRules.ValidateThreshold(window.Threshold);
     }
+
+    private static bool InRange(long count) => count is >= 0 and <= MaxCount;
 }

@@ -40,9 +40,14 @@ public enum UpdateState
     Downloading,
     Verifying,
     SelfTest,
+
+    /// <summary>Final: the new version passed its health window (or was already running).</summary>
     Applied,
     Failed,
     RolledBack,
+
+    /// <summary>The new version is serving, the previous one is still loaded, and the health window is judging it; Applied or RolledBack follows.</summary>
+    HealthCheck,
 }
 
 /// <summary>Why an update was refused or undone. The old model keeps serving in every case.</summary>

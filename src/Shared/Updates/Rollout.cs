@@ -58,6 +58,9 @@ public sealed class RolloutDevice
 
     public int BlocksTotal { get; set; }
 
+    /// <summary>A failure the operator resumed past: it no longer counts towards a halt, until the device recovers and fails again.</summary>
+    public bool Acknowledged { get; set; }
+
     public DateTimeOffset UpdatedAt { get; set; }
 }
 

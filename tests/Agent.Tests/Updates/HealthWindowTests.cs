@@ -35,7 +35,7 @@ public sealed class HealthWindowTests : IDisposable
         var package = TestPackages.Build(TestPackages.DigitsV2(), _key);
         cloud.Add(package);
         await cloud.PublishDesiredAsync(package.Package, ct);
-        await cloud.WaitForStateAsync(UpdateState.Applied, TestPackages.V2, ct);
+        await cloud.WaitForStateAsync(UpdateState.HealthCheck, TestPackages.V2, ct);
 
         // Traffic the window can judge; every answer is still given, by whichever model serves.
         for (var i = 0; agent.Reporter.Latest?.State != UpdateState.RolledBack; i++)

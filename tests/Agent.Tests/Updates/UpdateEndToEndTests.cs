@@ -42,7 +42,7 @@ public sealed class UpdateEndToEndTests : IDisposable
         var applied = await cloud.WaitForStateAsync(UpdateState.Applied, TestPackages.V2, ct);
 
         var states = cloud.Statuses().Where(s => s.TargetVersion == TestPackages.V2).Select(s => s.State).Distinct().ToList();
-        Assert.Equal([UpdateState.Downloading, UpdateState.Verifying, UpdateState.SelfTest, UpdateState.Applied], states);
+        Assert.Equal([UpdateState.Downloading, UpdateState.Verifying, UpdateState.SelfTest, UpdateState.HealthCheck, UpdateState.Applied], states);
         Assert.Equal((TestPackages.V2, "r-1", PayloadKind.Full), (applied.RunningVersion, applied.RolloutId, applied.PayloadKind));
         Assert.Equal(TestPackages.V2, (await agent.InferAsync(3)).ModelVersion);
 

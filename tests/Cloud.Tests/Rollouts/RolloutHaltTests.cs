@@ -44,6 +44,49 @@ public sealed class RolloutHaltTests(RolloutsFixture fixture) : IClassFixture<Ro
     }
 
     [Fact]
+    public async Task After_a_resume_the_acknowledged_devices_recovering_does_not_hide_other_devices_failing()
+    {
+        using var deadline = Deadline.Within(TimeSpan.FromSeconds(60));
+        var ct = deadline.Token;
+        var devices = new List<FakeDevice>();
+        foreach (var id in new[] { "ack-a", "ack-b", "ack-c", "ack-d" })
+        {
+            devices.Add(await fixture.DeviceAsync(id, "ack", ct));
+        }
+
+        try
+        {
+            var (a, b, c, d) = (devices[0], devices[1], devices[2], devices[3]);
+            var rollout = await fixture.CreateAsync(RolloutsFixture.GroupRollout("ack", 100, maxFailureShare: 0.3), ct);
+            await a.StatusAsync(rollout.Id, UpdateState.Failed, ct, UpdateFailure.Timeout);
+            await b.StatusAsync(rollout.Id, UpdateState.Failed, ct, UpdateFailure.Timeout);
+            await fixture.Rollouts.WaitForAsync(rollout.Id, r => r.State == RolloutState.Halted, ct);
+            using (var resume = await fixture.PostAsync($"/v1/rollouts/{rollout.Id}/resume", string.Empty, ct))
+            {
+                Assert.All((await resume.ReadAsync(EdgeJsonContext.Default.Rollout, ct)).Devices!.Where(x => x.DeviceId is "ack-a" or "ack-b"), x => Assert.True(x.Acknowledged));
+            }
+
+            // The two acknowledged devices recover on the re-sent package; then two others fail: that is new, and over the share.
+            await a.StatusAsync(rollout.Id, UpdateState.Applied, ct);
+            await b.StatusAsync(rollout.Id, UpdateState.Applied, ct);
+            await fixture.Rollouts.WaitForAsync(rollout.Id, r => r.Counts.GetValueOrDefault("Applied") == 2, ct);
+            await c.StatusAsync(rollout.Id, UpdateState.Failed, ct, UpdateFailure.SelfTestFailed);
+            await d.StatusAsync(rollout.Id, UpdateState.RolledBack, ct, UpdateFailure.HealthWindow);
+            var halted = await fixture.Rollouts.WaitForAsync(rollout.Id, r => r.State != RolloutState.Canary, ct);
+
+            Assert.Equal(RolloutState.Halted, halted.State);
+            Assert.Contains("ack-c", halted.Reason, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var device in devices)
+            {
+                await device.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Abort_clears_the_desired_package_of_devices_that_have_not_applied_it()
     {
         using var deadline = Deadline.Within(TimeSpan.FromSeconds(60));

@@ -17,7 +17,7 @@ using MQTTnet.Protocol;
 
 /// <summary>
 /// The agent as a real process, killed with SIGKILL at each step of installing v2 (mid-download, verifying, self-test,
-/// just applied). Restarted on the same state directory it must answer at once with a verified model, then finish the
+/// swapped in and inside its health window). Restarted on the same state directory it must answer at once with a verified model, then finish the
 /// update on its own.
 /// </summary>
 [Collection(SerialCollection.Name)]
@@ -36,7 +36,7 @@ public sealed class OtaKillTests : IAsyncLifetime
     [InlineData(UpdateState.Downloading)]
     [InlineData(UpdateState.Verifying)]
     [InlineData(UpdateState.SelfTest)]
-    [InlineData(UpdateState.Applied)]
+    [InlineData(UpdateState.HealthCheck)]
     public async Task A_SIGKILL_while_installing_leaves_an_agent_that_restarts_on_a_verified_model_and_finishes(UpdateState killAt)
     {
         var ct = TestContext.Current.CancellationToken;
@@ -135,6 +135,7 @@ public sealed class OtaKillTests : IAsyncLifetime
         ["Mqtt__Port"] = _brokerPort.ToString(CultureInfo.InvariantCulture),
         ["Inference__Manifest"] = RepoPaths.Model("camera-mnv2-v1.manifest.json"),
         ["Updates__TrustedKeys__0"] = _publicKey,
+        ["Updates__HealthWindow"] = "00:00:00.200",
     };
 
     private async Task<ModelStatus> WaitForAsync(Func<ModelStatus, bool> predicate, CancellationToken ct)

@@ -46,6 +46,7 @@ internal sealed class OtaStack : IAsyncDisposable
             {
                 ["Inference:Manifest"] = RepoPaths.Model("camera-mnv2-v1.manifest.json"),
                 ["Updates:TrustedKeys:0"] = key.PublicKey,
+                ["Updates:HealthWindow"] = "00:00:01",
             },
             ct);
         var ota = new OtaStack(stack, dir);
