@@ -18,6 +18,16 @@ public sealed class OfflineTests
     /// <summary>Every request goes to the cloud, so every failure to reach it is a hard example.</summary>
     private static readonly Dictionary<string, string?> AllCloud = new() { ["Routing:DefaultThreshold"] = "1.5" };
 
+    /// <summary>
+    /// For the 429 tests: attempts and the deadline far longer than a loaded CI runner can stall a cloud call, so every
+    /// answer's reason is the throttle under test, never a timeout that opened the breaker first.
+    /// </summary>
+    private static readonly Dictionary<string, string?> AllCloudPatient = new(AllCloud)
+    {
+        ["Cloud:AttemptTimeout"] = "00:00:10",
+        ["Cloud:Deadline"] = "00:00:20",
+    };
+
     [Fact]
     public async Task A_blackholed_cloud_gets_LocalDegraded_answers_and_every_sample_exactly_once_after_it_returns()
     {
@@ -145,7 +155,7 @@ public sealed class OfflineTests
             ["Admission:MaxQueue"] = "0",
             ["Admission:RetryAfterSeconds"] = "1",
         };
-        await using var offline = await OfflineStack.StartAsync(cloudLimits, AllCloud, ct);
+        await using var offline = await OfflineStack.StartAsync(cloudLimits, AllCloudPatient, ct);
         var gate = offline.Stack.CloudService<AdmissionGate>();
         InferenceAnswer[] answers;
         using (var held = gate.TryEnter())
