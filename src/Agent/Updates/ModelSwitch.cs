@@ -37,7 +37,7 @@ internal sealed class ModelSwitch(
         metrics.Swaps.Increment();
         try
         {
-            current.Write(new CurrentModel(manifest.Name, manifest.Version, previousInstalled));
+            current.Write(new CurrentModel(manifest.Name, manifest.Version, previousInstalled, packageId));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -68,6 +68,7 @@ internal sealed class ModelSwitch(
             previous.Model.Dispose();
             var p99 = next.Stats.P99Milliseconds();
             logger.Healthy(manifest.Name, manifest.Version, next.Stats.Requests, next.Stats.ErrorRate, p99);
+            EndTrial(new CurrentModel(manifest.Name, manifest.Version, previousInstalled));
             Prune(manifest, previousInstalled);
             await ReportAsync(target, UpdateState.Applied, null, null, cancellationToken);
             return;
@@ -89,6 +90,21 @@ internal sealed class ModelSwitch(
         target.Detail = detail;
         metrics.RecordOutcome(state, failure);
         return status.ReportAsync(UpdateProcess.Copy(target), cancellationToken);
+    }
+
+    /// <summary>The window passed: the version is no longer on trial, so a restart serves it.</summary>
+    private void EndTrial(CurrentModel judged)
+    {
+        try
+        {
+            current.Write(judged);
+            File.Delete(paths.TrialFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A start that still sees the trial serves the previous version and installs this one again: safe, only slower.
+            logger.CleanupFailed(e, current.Path);
+        }
     }
 
     private void DeleteDownloads()

@@ -14,6 +14,7 @@ using Microsoft.Extensions.Options;
 internal sealed class StartupModelSelector(
     InstalledModels installed,
     CurrentModelFile current,
+    InterruptedTrials trials,
     IOptions<InferenceOptions> inference,
     ILogger<StartupModelSelector> logger)
 {
@@ -30,6 +31,11 @@ internal sealed class StartupModelSelector(
         if (problem is not null)
         {
             logger.InstalledSkipped(current.Path, "-", "-", problem);
+        }
+
+        if (choice?.TrialPackage is not null)
+        {
+            choice = EndInterruptedTrial(choice);
         }
 
         if (choice is not null)
@@ -54,6 +60,24 @@ internal sealed class StartupModelSelector(
         var factory = OnnxModel.Load(factoryPath, options.ToModelOptions(), logger);
         logger.ServingFactory(factory.Name, factory.Version, factory.ManifestPath, choice is null ? "no installed version is selected" : "no installed version verified");
         return factory;
+    }
+
+    /// <summary>A version whose health window never passed is not served: back to its previous one (see <see cref="InterruptedTrials"/>).</summary>
+    private CurrentModel? EndInterruptedTrial(CurrentModel trial)
+    {
+        var givenUp = trials.Interrupted(trial, out var count);
+        logger.TrialInterrupted(trial.Name, trial.Version, trial.Previous ?? "the factory model", count, givenUp);
+        var fallback = trial.Previous is null ? null : new CurrentModel(trial.Name, trial.Previous, null);
+        if (fallback is null)
+        {
+            current.Clear();
+        }
+        else
+        {
+            current.Write(fallback);
+        }
+
+        return fallback;
     }
 
     private OnnxModel? TryLoadInstalled(string name, string version, InferenceOptions options)

@@ -18,6 +18,8 @@ internal sealed partial class UpdatePaths(string stateDirectory)
 
     public string CurrentFile => Path.Combine(Models, "current.json");
 
+    public string TrialFile => Path.Combine(Models, "trial.json");
+
     public string FailedFile => Path.Combine(Downloads, "failed.json");
 
     public string PartFile(string payloadSha) => Path.Combine(Downloads, payloadSha + ".part");

@@ -28,6 +28,7 @@ internal static class UpdatesExtensions
         builder.Services.AddSingleton<InstalledModels>();
         builder.Services.AddSingleton<CurrentModelFile>();
         builder.Services.AddSingleton<FailedPackages>();
+        builder.Services.AddSingleton<InterruptedTrials>();
         builder.Services.AddSingleton<StartupModelSelector>();
         builder.Services.AddSingleton<BlockDownloader>();
         builder.Services.AddSingleton<SelfTest>();

@@ -72,4 +72,7 @@ internal static partial class UpdatesLog
 
     [LoggerMessage(EventId = 7052, Level = LogLevel.Warning, Message = "Could not clean up {Path} after an update")]
     public static partial void CleanupFailed(this ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(EventId = 7053, Level = LogLevel.Warning, Message = "{Model}@{Version} was still in its health window when the agent stopped ({Count} time(s)); serving {Fallback}. Given up: {GivenUp}")]
+    public static partial void TrialInterrupted(this ILogger logger, string model, string version, string fallback, int count, bool givenUp);
 }

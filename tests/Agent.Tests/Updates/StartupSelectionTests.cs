@@ -85,6 +85,48 @@ public sealed class StartupSelectionTests : IDisposable
             (agent, _) => Assert.Equal(TestPackages.Factory, agent.Services.GetRequiredService<IModelInfo>().ModelVersion));
     }
 
+    [Fact]
+    public async Task A_version_whose_health_window_never_passed_is_not_served_at_start_and_a_second_time_it_is_given_up()
+    {
+        var kept = Directory.CreateTempSubdirectory("edge-trial-").FullName;
+        var failedFile = new UpdatePaths(kept).FailedFile;
+        try
+        {
+            for (var start = 1; start <= 2; start++)
+            {
+                var expectGivenUp = start == 2;
+                await WithStateAsync(state =>
+                {
+                    if (!Directory.Exists(Path.Combine(state, "models", "digits-edge", "3.0.0")))
+                    {
+                        Install(state, TestPackages.DigitsEdge("2.0.0"));
+                        Install(state, TestPackages.DigitsEdge("3.0.0"));
+                    }
+
+                    // As the swap writes it: 3.0.0 on trial; the process died before its window passed.
+                    Current(state).Write(new CurrentModel("digits-edge", "3.0.0", "2.0.0", TrialPackage: "pkg-3"));
+                }, (agent, state) =>
+                {
+                    Assert.Equal("2.0.0", agent.Services.GetRequiredService<IModelInfo>().ModelVersion);
+                    var after = Current(state).Read(out _)!;
+                    Assert.Equal(("2.0.0", (string?)null), (after.Version, after.TrialPackage));
+                    var failed = agent.Services.GetRequiredService<FailedPackages>().Find("pkg-3");
+                    Assert.Equal(expectGivenUp, failed is not null);
+                    if (failed is not null)
+                    {
+                        Assert.Equal(Edge.Shared.Updates.UpdateFailure.HealthWindow, failed.Failure);
+                    }
+                }, kept);
+            }
+
+            Assert.True(File.Exists(failedFile), "the given-up package is remembered on disk");
+        }
+        finally
+        {
+            Directory.Delete(kept, recursive: true);
+        }
+    }
+
     private static CurrentModelFile Current(string state) => new(new UpdatePaths(state));
 
     private void Install(string state, (Edge.Shared.Models.ModelManifest, byte[]) model, SigningKey? key = null)
@@ -94,12 +136,22 @@ public sealed class StartupSelectionTests : IDisposable
         new InstalledModels(new UpdatePaths(state), trust).Install(built.Manifest, built.Package, model.Item2);
     }
 
-    private async Task WithStateAsync(Action<string> prepare, Action<WebApplication, string> check)
+    /// <param name="keepState">A state folder to start on (kept afterwards, for a test that restarts on it); a fresh temp one when null.</param>
+    private async Task WithStateAsync(Action<string> prepare, Action<WebApplication, string> check, string? keepState = null)
     {
-        var app = TestAgentHost.Create($"http://127.0.0.1:{FreePort.Next()}", new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?> { ["Updates:TrustedKeys:0"] = _key.PublicKey };
+        if (keepState is not null)
         {
-            ["Updates:TrustedKeys:0"] = _key.PublicKey,
-        }, out _, out var state);
+            settings["Agent:StateDirectory"] = keepState;
+        }
+
+        var app = TestAgentHost.Create($"http://127.0.0.1:{FreePort.Next()}", settings, out _, out var fresh);
+        var state = keepState ?? fresh;
+        if (keepState is not null)
+        {
+            Directory.Delete(fresh, recursive: true);
+        }
+
         try
         {
             prepare(state);
@@ -110,7 +162,7 @@ public sealed class StartupSelectionTests : IDisposable
         finally
         {
             await app.DisposeAsync();
-            if (Directory.Exists(state))
+            if (keepState is null && Directory.Exists(state))
             {
                 Directory.Delete(state, recursive: true);
             }
