@@ -44,6 +44,8 @@ public sealed class HostingTests : IDisposable
         Assert.Contains("edge_cloud_infer_requests_total{code=\"200\"} 1\n", text, StringComparison.Ordinal);
         Assert.Contains("edge_cloud_infer_requests_total{code=\"400\"} 1\n", text, StringComparison.Ordinal);
         Assert.Contains("edge_cloud_infer_latency_seconds_count 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE edge_cloud_infer_latency_seconds histogram\n", text, StringComparison.Ordinal);
+        Assert.Contains("edge_cloud_infer_latency_seconds_bucket{le=\"+Inf\"} 1\n", text, StringComparison.Ordinal);
         Assert.Contains("edge_cloud_mqtt_connected 1\n", text, StringComparison.Ordinal);
     }
 

@@ -1,13 +1,14 @@
 namespace Edge.Agent.Observability;
 
-using Edge.Shared.Observability;
 using System.Globalization;
 using System.Text;
 using Edge.Agent.CloudClient;
 using Edge.Agent.Inference;
 using Edge.Agent.Routing;
 using Edge.Shared.Inference;
+using Edge.Shared.Observability;
 using Polly.CircuitBreaker;
+using static Edge.Shared.Observability.PrometheusText;
 
 /// <summary>Renders <see cref="AgentMetrics"/> and the live state in the Prometheus text format 0.0.4.</summary>
 internal sealed class PrometheusWriter
@@ -50,7 +51,7 @@ internal sealed class PrometheusWriter
         Family(w, "edge_agent_request_duration_seconds", "histogram", "Time inside the agent from request body read to answer.");
         foreach (var d in AgentMetrics.Decisions)
         {
-            HistogramSamples(w, "edge_agent_request_duration_seconds", _metrics.Latency(d), Label(d));
+            HistogramSamples(w, "edge_agent_request_duration_seconds", _metrics.Latency(d), ("decision", Label(d)));
         }
 
         Family(w, "edge_agent_degraded_total", "counter", "LocalDegraded answers by why the cloud was not used.");
@@ -154,51 +155,4 @@ internal sealed class PrometheusWriter
         Decision.Cloud => "cloud",
         _ => "local_degraded",
     };
-
-    private static void HistogramSamples(StringBuilder w, string name, Histogram histogram, string decision)
-    {
-        long cumulative = 0;
-        for (var i = 0; i < histogram.UpperBounds.Count; i++)
-        {
-            cumulative += histogram.BucketCount(i);
-            Sample(w, name + "_bucket", cumulative, ("decision", decision), ("le", Number(histogram.UpperBounds[i])));
-        }
-
-        cumulative += histogram.BucketCount(histogram.BucketSlots - 1);
-        Sample(w, name + "_bucket", cumulative, ("decision", decision), ("le", "+Inf"));
-        Sample(w, name + "_sum", histogram.Sum, ("decision", decision));
-        Sample(w, name + "_count", cumulative, ("decision", decision));
-    }
-
-    private static void Family(StringBuilder w, string name, string type, string help) =>
-        w.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n')
-         .Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
-
-    private static void Sample(StringBuilder w, string name, double value, params (string Name, string Value)[] labels)
-    {
-        w.Append(name);
-        if (labels.Length > 0)
-        {
-            w.Append('{');
-            for (var i = 0; i < labels.Length; i++)
-            {
-                w.Append(i == 0 ? string.Empty : ",").Append(labels[i].Name).Append("=\"").Append(Escape(labels[i].Value)).Append('"');
-            }
-
-            w.Append('}');
-        }
-
-        w.Append(' ').Append(Number(value)).Append('\n');
-    }
-
-    private static string Number(double value) => value switch
-    {
-        double.PositiveInfinity => "+Inf",
-        double.NegativeInfinity => "-Inf",
-        _ when double.IsNaN(value) => "NaN",
-        _ => value.ToString("R", CultureInfo.InvariantCulture),
-    };
-
-    private static string Escape(string value) =>
-        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 }

@@ -50,9 +50,13 @@ internal sealed class UpdatesOptions : IValidatableObject
     [Range(1.0, 1000.0)]
     public double MaxLatencyRatio { get; set; } = 3.0;
 
-    /// <summary>Optional absolute ceiling on the new model's local-run p99 (either bound broken rolls back).</summary>
+    /// <summary>
+    /// The latency bound is max(<see cref="MaxLatencyRatio"/> × the previous model's p99, this): a new model rolls back for
+    /// latency only when it is both that much slower and slower than this, so scheduler jitter on a busy device (a few
+    /// ms on a 2-core board) never undoes a good update. Without a baseline for the previous model, this alone applies.
+    /// </summary>
     [Range(0.000001, 600_000.0)]
-    public double? MaxLatencyP99Ms { get; set; }
+    public double? MaxLatencyP99Ms { get; set; } = 25;
 
     /// <summary>Installed versions kept on disk (the current one included).</summary>
     [Range(1, 16)]

@@ -2,6 +2,7 @@ namespace Edge.Cloud.Observability;
 
 using System.Globalization;
 using System.Text;
+using Edge.Shared.Observability;
 
 /// <summary>
 /// The handful of counters <c>GET /metrics</c> exposes, kept lock-free: inference requests by status code,
@@ -57,35 +58,31 @@ internal sealed class CloudMetrics
     /// <summary>Prometheus text exposition format 0.0.4.</summary>
     public void WriteTo(StringBuilder text, int running, int queued, bool mqttConnected)
     {
-        text.Append("# HELP edge_cloud_infer_requests_total Inference requests by HTTP status code.\n");
-        text.Append("# TYPE edge_cloud_infer_requests_total counter\n");
+        PrometheusText.Family(text, "edge_cloud_infer_requests_total", "counter", "Inference requests by HTTP status code.");
         for (var i = 0; i <= Codes.Length; i++)
         {
             var code = i < Codes.Length ? Codes[i].ToString(CultureInfo.InvariantCulture) : "other";
-            text.Append(CultureInfo.InvariantCulture, $"edge_cloud_infer_requests_total{{code=\"{code}\"}} {Volatile.Read(ref _inferByCode[i])}\n");
+            PrometheusText.Sample(text, "edge_cloud_infer_requests_total", Volatile.Read(ref _inferByCode[i]), ("code", code));
         }
 
-        text.Append("# HELP edge_cloud_infer_rejected_total Inference requests refused by admission control (429).\n");
-        text.Append("# TYPE edge_cloud_infer_rejected_total counter\n");
-        text.Append(CultureInfo.InvariantCulture, $"edge_cloud_infer_rejected_total {InferCount(429)}\n");
+        Counter(text, "edge_cloud_infer_rejected_total", "Inference requests refused by admission control (429).", InferCount(429));
         InferLatency.WriteTo(text, "edge_cloud_infer_latency_seconds", "Latency of successful inference requests.");
         Gauge(text, "edge_cloud_infer_running", "Inference requests running now.", running);
         Gauge(text, "edge_cloud_infer_queued", "Inference requests waiting for admission now.", queued);
         Counter(text, "edge_cloud_threshold_changes_total", "Threshold settings stored (PUT or DELETE).", Volatile.Read(ref _thresholdChanges));
         Counter(text, "edge_cloud_device_reports_total", "Reported configs received from devices.", Volatile.Read(ref _deviceReports));
-        text.Append("# HELP edge_cloud_infer_samples_total Fallback samples /v1/infer stored as hard examples, found stored already, or not stored for malformed headers.\n");
-        text.Append("# TYPE edge_cloud_infer_samples_total counter\n");
+        PrometheusText.Family(
+            text, "edge_cloud_infer_samples_total", "counter",
+            "Fallback and audit samples /v1/infer stored, found stored already, or not stored for malformed headers.");
         foreach (var result in (string[])["stored", "duplicate", "malformed"])
         {
-            text.Append(CultureInfo.InvariantCulture, $"edge_cloud_infer_samples_total{{result=\"{result}\"}} {InferSamples(result)}\n");
+            PrometheusText.Sample(text, "edge_cloud_infer_samples_total", InferSamples(result), ("result", result));
         }
 
         Gauge(text, "edge_cloud_mqtt_connected", "1 when the cloud's MQTT client is connected.", mqttConnected ? 1 : 0);
     }
 
-    private static void Counter(StringBuilder text, string name, string help, long value) =>
-        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n");
+    private static void Counter(StringBuilder text, string name, string help, long value) => PrometheusText.Scalar(text, name, "counter", help, value);
 
-    private static void Gauge(StringBuilder text, string name, string help, long value) =>
-        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n");
+    private static void Gauge(StringBuilder text, string name, string help, long value) => PrometheusText.Scalar(text, name, "gauge", help, value);
 }

@@ -1,6 +1,5 @@
 namespace Edge.Cloud.Observability;
 
-using System.Globalization;
 using System.Text;
 using Edge.Shared.Observability;
 
@@ -14,18 +13,7 @@ internal sealed class LatencyHistogram
 
     public void WriteTo(StringBuilder text, string name, string help)
     {
-        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
-        text.Append("# TYPE ").Append(name).Append(" histogram\n");
-        long cumulative = 0;
-        for (var i = 0; i < _histogram.UpperBounds.Count; i++)
-        {
-            cumulative += _histogram.BucketCount(i);
-            text.Append(CultureInfo.InvariantCulture, $"{name}_bucket{{le=\"{_histogram.UpperBounds[i]}\"}} {cumulative}\n");
-        }
-
-        cumulative += _histogram.BucketCount(_histogram.BucketSlots - 1);
-        text.Append(CultureInfo.InvariantCulture, $"{name}_bucket{{le=\"+Inf\"}} {cumulative}\n");
-        text.Append(CultureInfo.InvariantCulture, $"{name}_sum {_histogram.Sum}\n");
-        text.Append(CultureInfo.InvariantCulture, $"{name}_count {cumulative}\n");
+        PrometheusText.Family(text, name, "histogram", help);
+        PrometheusText.HistogramSamples(text, name, _histogram);
     }
 }
