@@ -4,7 +4,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Edge.Demo;
@@ -48,8 +47,11 @@ internal static class OtaTransferBench
             new Dictionary<string, string?> { ["Inference:Manifest"] = RepoPaths.Model("camera-mnv2-v1.manifest.json") });
         using var cloud = new HttpClient { BaseAddress = stack.CloudUrl, Timeout = TimeSpan.FromMinutes(2) };
         using var agent = new HttpClient { BaseAddress = stack.AgentUrl };
-        await PublishAsync(cloud, "1.0.0", "camera-mnv2-v1");
-        await PublishAsync(cloud, "2.0.0", "camera-mnv2-v2");
+        var api = new OperatorApi(cloud);
+        foreach (var (version, file) in new[] { ("1.0.0", "camera-mnv2-v1"), ("2.0.0", "camera-mnv2-v2") })
+        {
+            await api.PublishModelAsync(Model, version, RepoPaths.Model(file + ".onnx"), RepoPaths.Model(file + ".manifest.json"), int8: false, CancellationToken.None);
+        }
 
         var statuses = Channel.CreateUnbounded<(long At, ModelStatus Status)>();
         using var observer = new MqttClientFactory().CreateMqttClient();
@@ -71,7 +73,7 @@ internal static class OtaTransferBench
         var load = Enumerable.Range(0, 2).Select(w => Task.Run(() => LoadAsync(agent, w, samples, stop.Token))).ToArray();
         await Task.Delay(3000);
         var rolloutAt = Stopwatch.GetTimestamp();
-        await RolloutAsync(cloud);
+        await api.RolloutToDeviceAsync(Model, "2.0.0", DemoStack.DeviceId, CancellationToken.None);
 
         long? downloading = null, verifying = null, swapped = null, applied = null;
         ModelStatus? last = null;
@@ -120,24 +122,6 @@ internal static class OtaTransferBench
 
             samples.Enqueue((start, Stopwatch.GetElapsedTime(start).TotalMilliseconds, ok));
         }
-    }
-
-    private static async Task PublishAsync(HttpClient cloud, string version, string file)
-    {
-        using var form = new MultipartFormDataContent
-        {
-            { new ByteArrayContent(await File.ReadAllBytesAsync(RepoPaths.Model(file + ".onnx"))), "model", "model.onnx" },
-            { new ByteArrayContent(await File.ReadAllBytesAsync(RepoPaths.Model(file + ".manifest.json"))), "manifest", "manifest.json" },
-        };
-        using var response = await cloud.PostAsync(new Uri($"/v1/models/{Model}/{version}", UriKind.Relative), form);
-        response.EnsureSuccessStatusCode();
-    }
-
-    private static async Task RolloutAsync(HttpClient cloud)
-    {
-        var body = $$"""{"model":"{{Model}}","version":"2.0.0","scope":"Device","target":"{{DemoStack.DeviceId}}","canaryPercent":100,"maxFailureShare":0}""";
-        using var response = await cloud.PostAsync(new Uri("/v1/rollouts", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"));
-        response.EnsureSuccessStatusCode();
     }
 
     private static double Seconds(long? from, long? to) => from is { } a && to is { } b ? (double)(b - a) / Stopwatch.Frequency : double.NaN;

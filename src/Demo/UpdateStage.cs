@@ -1,9 +1,7 @@
 namespace Edge.Demo;
 
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using Edge.Shared.Inference;
 using Edge.Shared.Models;
 using Edge.Shared.Serialization;
@@ -22,16 +20,19 @@ internal static class UpdateStage
 
     public static async Task<bool> RunAsync(HttpClient cloud, HttpClient agent, DigitSample[] samples, CancellationToken ct)
     {
-        var manifest = await AnsiConsole.Status().StartAsync($"Publishing {Model} {Version} as INT8 (quantize, accuracy gate)…", _ => PublishAsync(cloud, ct));
+        var api = new OperatorApi(cloud);
+        var models = Path.Combine(AppContext.BaseDirectory, "models");
+        var manifest = await AnsiConsole.Status().StartAsync($"Publishing {Model} {Version} as INT8 (quantize, accuracy gate)…", _ => api.PublishModelAsync(
+            Model, Version, Path.Combine(models, "digits-edge.onnx"), Path.Combine(models, "digits-edge.manifest.json"), int8: true, ct));
         AnsiConsole.MarkupLine(
             $"Registry: {Model} {Version} INT8, held-out top-1 {manifest.Metrics?.Int8Accuracy:P1} (FP32 {manifest.Metrics?.Fp32Accuracy:P1}), {manifest.SizeBytes:N0} bytes.");
 
         using var stop = new CancellationTokenSource();
         var streaming = StreamUntilAsync(agent, samples, stop.Token);
         var started = Stopwatch.GetTimestamp();
-        var rollout = await CreateRolloutAsync(cloud, ct);
+        var rollout = await api.RolloutToDeviceAsync(Model, Version, DemoStack.DeviceId, ct);
         var finished = await AnsiConsole.Status().StartAsync("Rolling out to the device (signed package over MQTT, self-test, swap)…",
-            _ => WaitFinishedAsync(cloud, rollout.Id, ct));
+            _ => api.WaitRolloutFinishedAsync(rollout.Id, TimeSpan.FromSeconds(60), ct));
         var elapsed = Stopwatch.GetElapsedTime(started);
         await Task.Delay(200, ct);
         await stop.CancelAsync();
@@ -43,45 +44,6 @@ internal static class UpdateStage
             ? $"[green]Rollout {finished.Id} completed in {elapsed.TotalSeconds:0.0} s[/]: the agent now serves {Markup.Escape(string.Join(" → ", versions))}; {answered} requests answered during the update, {failed} failed."
             : $"[red]Rollout {finished.Id} ended {finished.State}: {Markup.Escape(finished.Reason ?? device?.Detail ?? "no reason")}; {failed} requests failed.[/]");
         return ok;
-    }
-
-    private static async Task<ModelManifest> PublishAsync(HttpClient cloud, CancellationToken ct)
-    {
-        using var form = new MultipartFormDataContent();
-        var model = new ByteArrayContent(await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "models", "digits-edge.onnx"), ct));
-        model.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        form.Add(model, "model", "model.onnx");
-        var manifest = new ByteArrayContent(await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "models", "digits-edge.manifest.json"), ct));
-        manifest.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        form.Add(manifest, "manifest", "manifest.json");
-        using var response = await cloud.PostAsync(new Uri($"/v1/models/{Model}/{Version}?quantize=int8", UriKind.Relative), form, ct);
-        return response.IsSuccessStatusCode
-            ? (await response.Content.ReadFromJsonAsync(EdgeJsonContext.Default.ModelManifest, ct))!
-            : throw new InvalidOperationException($"publish → {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
-    }
-
-    private static async Task<Rollout> CreateRolloutAsync(HttpClient cloud, CancellationToken ct)
-    {
-        var body = $$"""{"model":"{{Model}}","version":"{{Version}}","scope":"Device","target":"{{DemoStack.DeviceId}}","canaryPercent":100,"maxFailureShare":0}""";
-        using var response = await cloud.PostAsync(new Uri("/v1/rollouts", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"), ct);
-        return response.IsSuccessStatusCode
-            ? (await response.Content.ReadFromJsonAsync(EdgeJsonContext.Default.Rollout, ct))!
-            : throw new InvalidOperationException($"POST /v1/rollouts → {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
-    }
-
-    private static async Task<Rollout> WaitFinishedAsync(HttpClient cloud, string id, CancellationToken ct)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (60 * Stopwatch.Frequency);
-        while (true)
-        {
-            var rollout = (await cloud.GetFromJsonAsync($"/v1/rollouts/{id}", EdgeJsonContext.Default.Rollout, ct))!;
-            if (rollout.State is RolloutState.Completed or RolloutState.Halted or RolloutState.Aborted || Stopwatch.GetTimestamp() > deadline)
-            {
-                return rollout;
-            }
-
-            await Task.Delay(100, ct);
-        }
     }
 
     private static async Task<(int Answered, int Failed, List<string> Versions)> StreamUntilAsync(HttpClient agent, DigitSample[] samples, CancellationToken stop)

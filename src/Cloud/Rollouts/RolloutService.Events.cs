@@ -180,7 +180,7 @@ internal sealed partial class RolloutService
         }
 
         var expanded = record.Expanded || decision.State is RolloutState.Expanding or RolloutState.Completed;
-        await store.SetStateAsync(id, decision.State, decision.Reason, expanded, record.FailuresAcknowledged, time.GetUtcNow(), cancellationToken);
+        await store.SetStateAsync(id, decision.State, decision.Reason, expanded, time.GetUtcNow(), cancellationToken);
         RolloutsLog.StateChanged(logger, id, record.Info.State, decision.State, decision.Reason);
         if (decision.State == RolloutState.Expanding)
         {

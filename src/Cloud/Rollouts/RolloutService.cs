@@ -109,10 +109,9 @@ internal sealed partial class RolloutService(
             var package = await PackageAsync(record.Info.Model, record.Info.Version, cancellationToken);
 
             // The devices failed so far are acknowledged: only other devices' failures (or theirs again) count towards the next halt.
-            var acknowledged = record.Devices.Count(d => RolloutPlanner.IsFailure(d.State));
             var state = record.Expanded ? RolloutState.Expanding : RolloutState.Canary;
             await store.AcknowledgeFailuresAsync(id, CancellationToken.None);
-            await store.SetStateAsync(id, state, null, record.Expanded, acknowledged, time.GetUtcNow(), CancellationToken.None);
+            await store.SetStateAsync(id, state, null, record.Expanded, time.GetUtcNow(), CancellationToken.None);
             RolloutsLog.StateChanged(logger, id, RolloutState.Halted, state, "resumed by the operator");
             var pending = record.Devices.Where(d => d.State != UpdateState.Applied && (record.Expanded || d.Phase == RolloutPhase.Canary)).Select(d => d.DeviceId);
             await PublishDesiredAsync(id, package, [.. pending], CancellationToken.None);
@@ -137,7 +136,7 @@ internal sealed partial class RolloutService(
                 throw RolloutException.Conflict($"rollout {id} is already {record.Info.State}");
             }
 
-            await store.SetStateAsync(id, RolloutState.Aborted, "aborted by the operator", record.Expanded, record.FailuresAcknowledged, time.GetUtcNow(), CancellationToken.None);
+            await store.SetStateAsync(id, RolloutState.Aborted, "aborted by the operator", record.Expanded, time.GetUtcNow(), CancellationToken.None);
             RolloutsLog.StateChanged(logger, id, record.Info.State, RolloutState.Aborted, "by the operator");
 
             // A device another active rollout already took over keeps that one's desired package.

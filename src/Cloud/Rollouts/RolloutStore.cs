@@ -7,12 +7,12 @@ using Edge.Shared.Updates;
 using Microsoft.Data.Sqlite;
 
 /// <summary>A rollout as stored, with the bookkeeping the state machine needs but the API does not show.</summary>
-internal sealed record RolloutRecord(Rollout Info, bool Expanded, int FailuresAcknowledged, RolloutDevice[] Devices);
+internal sealed record RolloutRecord(Rollout Info, bool Expanded, RolloutDevice[] Devices);
 
 /// <summary>The <c>rollouts</c> and <c>rollout_devices</c> tables. Callers serialise writes (<see cref="RolloutService"/>).</summary>
 internal sealed class RolloutStore(SqliteDatabase database)
 {
-    private const string Columns = "id, model, version, scope, target, canary_percent, max_failure_share, state, expanded, failures_acknowledged, created_at, updated_at, reason";
+    private const string Columns = "id, model, version, scope, target, canary_percent, max_failure_share, state, expanded, created_at, updated_at, reason";
 
     public async Task InsertAsync(Rollout rollout, IReadOnlyList<(string DeviceId, RolloutPhase Phase)> devices, CancellationToken cancellationToken)
     {
@@ -20,7 +20,7 @@ internal sealed class RolloutStore(SqliteDatabase database)
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using (var command = Command(connection, transaction, $"""
             INSERT INTO rollouts ({Columns})
-            VALUES ($id, $model, $version, $scope, $target, $canary, $share, $state, 0, 0, $at, $at, NULL)
+            VALUES ($id, $model, $version, $scope, $target, $canary, $share, $state, 0, $at, $at, NULL)
             """))
         {
             command.Parameters.AddWithValue("$id", rollout.Id);
@@ -59,17 +59,16 @@ internal sealed class RolloutStore(SqliteDatabase database)
     public Task<List<RolloutRecord>> ActiveAsync(CancellationToken cancellationToken) =>
         QueryAsync("WHERE state IN ('Canary', 'Expanding', 'Halted')", null, cancellationToken);
 
-    public async Task SetStateAsync(string id, RolloutState state, string? reason, bool expanded, int failuresAcknowledged, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task SetStateAsync(string id, RolloutState state, string? reason, bool expanded, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection, null, """
-            UPDATE rollouts SET state = $state, reason = $reason, expanded = $expanded, failures_acknowledged = $ack, updated_at = $at WHERE id = $id
+            UPDATE rollouts SET state = $state, reason = $reason, expanded = $expanded, updated_at = $at WHERE id = $id
             """);
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$state", state.ToString());
         command.Parameters.AddWithValue("$reason", (object?)reason ?? DBNull.Value);
         command.Parameters.AddWithValue("$expanded", expanded ? 1 : 0);
-        command.Parameters.AddWithValue("$ack", failuresAcknowledged);
         command.Parameters.AddWithValue("$at", Text(at));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -159,7 +158,7 @@ internal sealed class RolloutStore(SqliteDatabase database)
     private async Task<List<RolloutRecord>> QueryAsync(string where, string? id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var records = new List<(Rollout Info, bool Expanded, int Acknowledged)>();
+        var records = new List<(Rollout Info, bool Expanded)>();
         await using (var command = Command(connection, null, $"SELECT {Columns} FROM rollouts {where} ORDER BY created_at, id"))
         {
             command.Parameters.AddWithValue("$id", (object?)id ?? DBNull.Value);
@@ -177,20 +176,20 @@ internal sealed class RolloutStore(SqliteDatabase database)
                     CanaryPercent = reader.GetDouble(5),
                     MaxFailureShare = reader.GetDouble(6),
                     State = Enum.Parse<RolloutState>(reader.GetString(7)),
-                    CreatedAt = Parse(reader.GetString(10)),
-                    UpdatedAt = Parse(reader.GetString(11)),
-                    Reason = reader.IsDBNull(12) ? null : reader.GetString(12),
-                }, reader.GetInt64(8) != 0, reader.GetInt32(9)));
+                    CreatedAt = Parse(reader.GetString(9)),
+                    UpdatedAt = Parse(reader.GetString(10)),
+                    Reason = reader.IsDBNull(11) ? null : reader.GetString(11),
+                }, reader.GetInt64(8) != 0));
             }
         }
 
         var result = new List<RolloutRecord>(records.Count);
-        foreach (var (info, expanded, acknowledged) in records)
+        foreach (var (info, expanded) in records)
         {
             var devices = await DevicesAsync(connection, info.Id, cancellationToken);
             info.Targeted = devices.Length;
             info.Counts = RolloutPlanner.Count(devices);
-            result.Add(new RolloutRecord(info, expanded, acknowledged, devices));
+            result.Add(new RolloutRecord(info, expanded, devices));
         }
 
         return result;

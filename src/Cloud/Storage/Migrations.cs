@@ -154,7 +154,8 @@ internal static class Migrations
         ) WITHOUT ROWID;
         """,
 
-        // 6: a rollout's resume acknowledges the failures of particular devices (not a count, which a recovery would skew).
+        // 6: a rollout's resume acknowledges the failures of particular devices (not a count, which a recovery would skew);
+        // rollouts.failures_acknowledged from migration 4 is no longer read or written.
         """
         ALTER TABLE rollout_devices ADD COLUMN acknowledged INTEGER NOT NULL DEFAULT 0;
         """,

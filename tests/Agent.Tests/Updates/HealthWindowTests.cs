@@ -8,31 +8,21 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
-public sealed class HealthWindowTests : IDisposable
+public sealed class HealthWindowTests : UpdateTestBase
 {
-    private readonly string _device = "dev-" + Guid.NewGuid().ToString("N")[..8];
-    private readonly DirectoryInfo _state = Directory.CreateTempSubdirectory("edge-ota-");
-    private readonly SigningKey _key = SigningKey.Generate();
-
-    public void Dispose()
-    {
-        _key.Dispose();
-        _state.Delete(recursive: true);
-    }
-
     [Fact]
     public async Task A_model_breaking_the_latency_bound_after_the_swap_is_rolled_back_and_never_retried()
     {
         using var deadline = UpdateEndToEndTests.Deadline();
         var ct = deadline.Token;
-        await using var cloud = await TestCloud.StartAsync(_device, ct);
-        await using var agent = await UpdateAgent.StartAsync(cloud, _state.FullName, [_key.PublicKey], ct, new Dictionary<string, string?>
+        await using var cloud = await TestCloud.StartAsync(Device, ct);
+        await using var agent = await UpdateAgent.StartAsync(cloud, State.FullName, [Key.PublicKey], ct, new Dictionary<string, string?>
         {
             ["Updates:HealthWindow"] = "00:01:00",
             ["Updates:HealthMinRequests"] = "5",
             ["Updates:MaxLatencyP99Ms"] = "0.000001",
         });
-        var package = TestPackages.Build(TestPackages.DigitsV2(), _key);
+        var package = TestPackages.Build(TestPackages.DigitsV2(), Key);
         cloud.Add(package);
         await cloud.PublishDesiredAsync(package.Package, ct);
         await cloud.WaitForStateAsync(UpdateState.HealthCheck, TestPackages.V2, ct);
@@ -48,7 +38,7 @@ public sealed class HealthWindowTests : IDisposable
         Assert.Equal((UpdateFailure.HealthWindow, TestPackages.Factory), (rolledBack.Failure, rolledBack.RunningVersion));
         Assert.Contains("p99", rolledBack.Detail, StringComparison.Ordinal);
         Assert.Equal(TestPackages.Factory, (await agent.InferAsync()).ModelVersion);
-        Assert.False(File.Exists(Path.Combine(_state.FullName, "models", "current.json")));
+        Assert.False(File.Exists(Path.Combine(State.FullName, "models", "current.json")));
 
         var requested = cloud.Requested.Count;
         await cloud.PublishDesiredAsync(package.Package, ct);

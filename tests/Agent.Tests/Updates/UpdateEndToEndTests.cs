@@ -13,30 +13,20 @@ using Edge.Updates;
 using Xunit;
 
 /// <summary>Updates end to end: a real agent, a real broker, real signed packages, real ONNX Runtime sessions.</summary>
-public sealed class UpdateEndToEndTests : IDisposable
+public sealed class UpdateEndToEndTests : UpdateTestBase
 {
-    private readonly string _device = "dev-" + Guid.NewGuid().ToString("N")[..8];
-    private readonly DirectoryInfo _state = Directory.CreateTempSubdirectory("edge-ota-");
-    private readonly SigningKey _key = SigningKey.Generate();
-
-    public void Dispose()
-    {
-        _key.Dispose();
-        _state.Delete(recursive: true);
-    }
-
     [Fact]
     public async Task A_signed_update_is_downloaded_verified_self_tested_and_swapped_in()
     {
         using var deadline = Deadline();
         var ct = deadline.Token;
-        await using var cloud = await TestCloud.StartAsync(_device, ct);
+        await using var cloud = await TestCloud.StartAsync(Device, ct);
         await using var reported = await TestMqttClient.ConnectAsync(cloud.Port, ct);
-        await reported.SubscribeAsync(Topics.DeviceReported(_device), ct);
-        await using var agent = await UpdateAgent.StartAsync(cloud, _state.FullName, [_key.PublicKey], ct);
+        await reported.SubscribeAsync(Topics.DeviceReported(Device), ct);
+        await using var agent = await UpdateAgent.StartAsync(cloud, State.FullName, [Key.PublicKey], ct);
         Assert.Equal(TestPackages.Factory, (await agent.InferAsync()).ModelVersion);
 
-        var package = TestPackages.Build(TestPackages.DigitsV2(), _key);
+        var package = TestPackages.Build(TestPackages.DigitsV2(), Key);
         cloud.Add(package);
         await cloud.PublishDesiredAsync(package.Package, ct);
         var applied = await cloud.WaitForStateAsync(UpdateState.Applied, TestPackages.V2, ct);
@@ -47,14 +37,14 @@ public sealed class UpdateEndToEndTests : IDisposable
         Assert.Equal(TestPackages.V2, (await agent.InferAsync(3)).ModelVersion);
 
         // Config sync's reported state follows the swap.
-        var report = await reported.WaitForAsync(Topics.DeviceReported(_device), EdgeJsonContext.Default.ReportedConfig, r => r.ModelVersion == TestPackages.V2, ct);
+        var report = await reported.WaitForAsync(Topics.DeviceReported(Device), EdgeJsonContext.Default.ReportedConfig, r => r.ModelVersion == TestPackages.V2, ct);
         Assert.Equal("digits-edge", report.ModelName);
 
         var status = await agent.Http.GetFromJsonAsync("/v1/status", AgentJsonContext.Default.StatusResponse, ct);
         Assert.Equal((TestPackages.V2, UpdateState.Applied), (status!.Version, status.Update?.State));
-        var current = File.ReadAllText(Path.Combine(_state.FullName, "models", "current.json"));
+        var current = File.ReadAllText(Path.Combine(State.FullName, "models", "current.json"));
         Assert.Contains("\"version\": \"2.0.0\"", current, StringComparison.Ordinal);
-        Assert.Empty(Directory.GetFiles(Path.Combine(_state.FullName, "updates"), "*.part"));
+        Assert.Empty(Directory.GetFiles(Path.Combine(State.FullName, "updates"), "*.part"));
     }
 
     [Fact]
@@ -62,10 +52,10 @@ public sealed class UpdateEndToEndTests : IDisposable
     {
         using var deadline = Deadline();
         var ct = deadline.Token;
-        await using var cloud = await TestCloud.StartAsync(_device, ct);
-        await using var agent = await UpdateAgent.StartAsync(cloud, _state.FullName, [_key.PublicKey], ct);
+        await using var cloud = await TestCloud.StartAsync(Device, ct);
+        await using var agent = await UpdateAgent.StartAsync(cloud, State.FullName, [Key.PublicKey], ct);
 
-        var package = TestPackages.Build(TestPackages.DigitsEdge(TestPackages.Factory), _key);
+        var package = TestPackages.Build(TestPackages.DigitsEdge(TestPackages.Factory), Key);
         cloud.Add(package);
         await cloud.PublishDesiredAsync(package.Package, ct);
         await cloud.WaitForStateAsync(UpdateState.Applied, TestPackages.Factory, ct);
@@ -79,8 +69,8 @@ public sealed class UpdateEndToEndTests : IDisposable
     {
         using var deadline = Deadline();
         var ct = deadline.Token;
-        await using var cloud = await TestCloud.StartAsync(_device, ct);
-        await using var agent = await UpdateAgent.StartAsync(cloud, _state.FullName, [_key.PublicKey], ct);
+        await using var cloud = await TestCloud.StartAsync(Device, ct);
+        await using var agent = await UpdateAgent.StartAsync(cloud, State.FullName, [Key.PublicKey], ct);
         await cloud.WaitForStateAsync(UpdateState.Idle, null, ct);
 
         await cloud.ClearDesiredAsync(ct);
@@ -95,14 +85,14 @@ public sealed class UpdateEndToEndTests : IDisposable
     {
         using var deadline = Deadline();
         var ct = deadline.Token;
-        await using var cloud = await TestCloud.StartAsync(_device, ct);
+        await using var cloud = await TestCloud.StartAsync(Device, ct);
 
         // A block timeout longer than the test: only the reconnect can bring the withheld blocks.
-        await using var agent = await UpdateAgent.StartAsync(cloud, _state.FullName, [_key.PublicKey], ct, new Dictionary<string, string?>
+        await using var agent = await UpdateAgent.StartAsync(cloud, State.FullName, [Key.PublicKey], ct, new Dictionary<string, string?>
         {
             ["Updates:BlockTimeout"] = "00:10:00",
         });
-        var package = TestPackages.Build(TestPackages.DigitsV2(), _key);
+        var package = TestPackages.Build(TestPackages.DigitsV2(), Key);
         cloud.Add(package);
         cloud.Serve = index => index != 5;
         await cloud.PublishDesiredAsync(package.Package, ct);
@@ -120,14 +110,14 @@ public sealed class UpdateEndToEndTests : IDisposable
     {
         using var deadline = Deadline();
         var ct = deadline.Token;
-        await using var cloud = await TestCloud.StartAsync(_device, ct);
-        await using var agent = await UpdateAgent.StartAsync(cloud, _state.FullName, [_key.PublicKey], ct, new Dictionary<string, string?>
+        await using var cloud = await TestCloud.StartAsync(Device, ct);
+        await using var agent = await UpdateAgent.StartAsync(cloud, State.FullName, [Key.PublicKey], ct, new Dictionary<string, string?>
         {
             ["Inference:Manifest"] = RepoPaths.Model("camera-mnv2-v1.manifest.json"),
         });
         var v1 = TestPackages.Onnx("camera-mnv2-v1");
         var package = PackageBuilder.Build(
-            TestPackages.Manifest("camera-mnv2-v2"), TestPackages.Onnx("camera-mnv2-v2"), [new BaseModel("1.0.0", v1)], DeviceClasses.Any, _key, DateTimeOffset.UnixEpoch, level: 3);
+            TestPackages.Manifest("camera-mnv2-v2"), TestPackages.Onnx("camera-mnv2-v2"), [new BaseModel("1.0.0", v1)], DeviceClasses.Any, Key, DateTimeOffset.UnixEpoch, level: 3);
         var delta = Assert.Single(package.Payloads, p => p.Payload.Kind == PayloadKind.Delta);
         cloud.Add(package);
         await cloud.PublishDesiredAsync(package.Package, ct, blockSize: 64 * 1024);

@@ -5,18 +5,8 @@ using Edge.Updates;
 using Xunit;
 
 /// <summary>Every bad input is refused with its reason while the factory model keeps answering.</summary>
-public sealed class UpdateRefusalTests : IDisposable
+public sealed class UpdateRefusalTests : UpdateTestBase
 {
-    private readonly string _device = "dev-" + Guid.NewGuid().ToString("N")[..8];
-    private readonly DirectoryInfo _state = Directory.CreateTempSubdirectory("edge-ota-");
-    private readonly SigningKey _key = SigningKey.Generate();
-
-    public void Dispose()
-    {
-        _key.Dispose();
-        _state.Delete(recursive: true);
-    }
-
     [Fact]
     public async Task A_truncated_block_is_dropped_requested_again_and_the_update_succeeds()
     {
@@ -81,7 +71,7 @@ public sealed class UpdateRefusalTests : IDisposable
     {
         using var stranger = SigningKey.Generate();
         var forged = TestPackages.Build(TestPackages.DigitsV2(), stranger);
-        var claimed = new SignedPackage { Manifest = forged.Package.Manifest, KeyId = _key.KeyId, Signature = forged.Package.Signature };
+        var claimed = new SignedPackage { Manifest = forged.Package.Manifest, KeyId = Key.KeyId, Signature = forged.Package.Signature };
         return RefusedAsync(forged with { Package = claimed }, UpdateFailure.BadSignature);
     }
 
@@ -95,7 +85,7 @@ public sealed class UpdateRefusalTests : IDisposable
 
     [Fact]
     public Task A_package_for_another_device_class_is_refused() =>
-        RefusedAsync(TestPackages.Build(TestPackages.DigitsV2(), _key, "linux-riscv64"), UpdateFailure.WrongDeviceClass);
+        RefusedAsync(TestPackages.Build(TestPackages.DigitsV2(), Key, "linux-riscv64"), UpdateFailure.WrongDeviceClass);
 
     [Fact]
     public Task A_package_declaring_a_model_over_the_size_limit_is_refused() =>
@@ -126,7 +116,7 @@ public sealed class UpdateRefusalTests : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private BuiltPackage Publishable((Edge.Shared.Models.ModelManifest, byte[]) model) => TestPackages.Build(model, _key);
+    private BuiltPackage Publishable((Edge.Shared.Models.ModelManifest, byte[]) model) => TestPackages.Build(model, Key);
 
     private async Task RefusedAsync(BuiltPackage package, UpdateFailure expected, Dictionary<string, string?>? settings = null)
     {
@@ -142,16 +132,16 @@ public sealed class UpdateRefusalTests : IDisposable
             Assert.Equal(expected, failed.Failure);
             Assert.False(string.IsNullOrWhiteSpace(failed.Detail));
             Assert.Equal((TestPackages.Factory, TestPackages.Factory), (failed.RunningVersion, (await agent.InferAsync()).ModelVersion));
-            Assert.False(Directory.Exists(Path.Combine(_state.FullName, "models", "digits-edge", package.Manifest.Version)));
-            Assert.False(File.Exists(Path.Combine(_state.FullName, "models", "current.json")));
+            Assert.False(Directory.Exists(Path.Combine(State.FullName, "models", "digits-edge", package.Manifest.Version)));
+            Assert.False(File.Exists(Path.Combine(State.FullName, "models", "current.json")));
         }
     }
 
     private async Task<(TestCloud Cloud, UpdateAgent Agent, CancellationTokenSource Deadline)> StartAsync(Dictionary<string, string?>? settings = null)
     {
         var deadline = UpdateEndToEndTests.Deadline();
-        var cloud = await TestCloud.StartAsync(_device, deadline.Token);
-        var agent = await UpdateAgent.StartAsync(cloud, _state.FullName, [_key.PublicKey], deadline.Token, settings);
+        var cloud = await TestCloud.StartAsync(Device, deadline.Token);
+        var agent = await UpdateAgent.StartAsync(cloud, State.FullName, [Key.PublicKey], deadline.Token, settings);
         return (cloud, agent, deadline);
     }
 }

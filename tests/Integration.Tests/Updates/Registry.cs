@@ -2,7 +2,8 @@ namespace Edge.Integration.Tests.Updates;
 
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
+using System.Net.Http.Json;
+using Edge.Shared.Config;
 using Edge.Shared.Serialization;
 using Edge.Shared.Updates;
 using Edge.TestSupport;
@@ -27,8 +28,11 @@ internal static class Registry
     /// <summary>A rollout to one device, no canary split, halting on its first failure.</summary>
     public static async Task<Rollout> RolloutToDeviceAsync(HttpClient cloud, string model, string version, string device, CancellationToken ct)
     {
-        var body = $$"""{"model":"{{model}}","version":"{{version}}","scope":"Device","target":"{{device}}","canaryPercent":100,"maxFailureShare":0}""";
-        using var response = await cloud.PostAsync(new Uri("/v1/rollouts", UriKind.Relative), new StringContent(body, Encoding.UTF8, "application/json"), ct);
+        var request = new RolloutRequest
+        {
+            Model = model, Version = version, Scope = ConfigScope.Device, Target = device, CanaryPercent = 100, MaxFailureShare = 0,
+        };
+        using var response = await cloud.PostAsJsonAsync("/v1/rollouts", request, EdgeJsonContext.Default.RolloutRequest, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"POST /v1/rollouts → {(int)response.StatusCode}: {text}");
         return System.Text.Json.JsonSerializer.Deserialize(text, EdgeJsonContext.Default.Rollout)!;
