@@ -35,10 +35,7 @@ internal sealed class UpdateStatusReporter(
     public async Task ReportAsync(ModelStatus status, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(status);
-        status.DeviceId = agent.Value.DeviceId;
-        status.ModelName = model.ModelName;
-        status.RunningVersion = model.ModelVersion;
-        status.At = time.GetUtcNow();
+        Stamp(status);
         var previous = Volatile.Read(ref _latest);
         Volatile.Write(ref _latest, status);
         metrics.SetState(status.State);
@@ -52,26 +49,39 @@ internal sealed class UpdateStatusReporter(
         }
 
         Interlocked.Exchange(ref _lastProgress, now);
-        await PublishAsync(status, cancellationToken);
+        await PublishAsync(() => status, cancellationToken);
     }
 
-    /// <summary>After a (re)connect: the latest state, or Idle with the running version when nothing happened yet.</summary>
-    public Task RepublishAsync(CancellationToken cancellationToken)
-    {
-        var latest = Volatile.Read(ref _latest);
-        return latest is null ? ReportAsync(new ModelStatus { DeviceId = agent.Value.DeviceId, State = UpdateState.Idle }, cancellationToken) : PublishAsync(latest, cancellationToken);
-    }
+    /// <summary>
+    /// After a (re)connect: the latest state, read once it is this publish's turn (a report that came in meanwhile is
+    /// not put back by an older one), or Idle when nothing happened yet (never replacing a report that beat it).
+    /// </summary>
+    public Task RepublishAsync(CancellationToken cancellationToken) => PublishAsync(
+        () =>
+        {
+            var idle = new ModelStatus { DeviceId = agent.Value.DeviceId, State = UpdateState.Idle };
+            Stamp(idle);
+            return Interlocked.CompareExchange(ref _latest, idle, null) ?? idle;
+        },
+        cancellationToken);
 
     public void Dispose() => _publishing.Dispose();
 
-    private async Task PublishAsync(ModelStatus status, CancellationToken cancellationToken)
+    private void Stamp(ModelStatus status)
     {
-        // One at a time, so a retained status never overtakes a later one at the broker; and always the newest: a
-        // republish that waited here while the update loop reported a newer state must not put the older one back.
+        status.DeviceId = agent.Value.DeviceId;
+        status.ModelName = model.ModelName;
+        status.RunningVersion = model.ModelVersion;
+        status.At = time.GetUtcNow();
+    }
+
+    /// <summary>One at a time, in report order, so a retained status never overtakes a later one at the broker.</summary>
+    private async Task PublishAsync(Func<ModelStatus> pick, CancellationToken cancellationToken)
+    {
         await _publishing.WaitAsync(cancellationToken);
         try
         {
-            status = Volatile.Read(ref _latest) ?? status;
+            var status = pick();
             var payload = JsonSerializer.SerializeToUtf8Bytes(status, EdgeJsonContext.Default.ModelStatus);
             var published = await mqtt.PublishAsync(_topic, payload, retain: true, cancellationToken: cancellationToken);
             logger.StatusPublished(status.State, status.TargetVersion, _topic, published);
