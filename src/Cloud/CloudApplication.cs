@@ -18,7 +18,7 @@ public static class CloudApplication
             builder.Configuration.AddInMemoryCollection(overrides);
         }
 
-        builder.WebHost.UseUrls(builder.Configuration[$"{CloudOptions.Section}:{nameof(CloudOptions.Urls)}"] ?? new CloudOptions().Urls);
+        builder.WebHost.UseUrls(builder.Configuration[$"{CloudHostOptions.Section}:{nameof(CloudHostOptions.Urls)}"] ?? new CloudHostOptions().Urls);
         builder.AddCloudServices();
         var app = builder.Build();
 

@@ -71,7 +71,7 @@ public static class ModelPayloads
                 UpdateFailure.ModelHashMismatch, $"The rebuilt model's SHA-256 is {actual}, but the manifest signs {expectedModelSha256}.");
         }
 
-        if (!OnnxFile.LooksLikeOnnx(model))
+        if (!OnnxStructure.LooksLikeOnnx(model))
         {
             throw new PackageRejectedException(
                 UpdateFailure.NotOnnx, "The rebuilt file matches the signed hash but is not an ONNX model (no well-formed ModelProto with a graph).");

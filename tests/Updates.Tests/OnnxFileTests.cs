@@ -9,7 +9,7 @@ public sealed class OnnxFileTests
     [InlineData("digits-edge")]
     [InlineData("digits-cloud")]
     [InlineData("camera-mnv2-v1")]
-    public void Recognises_the_committed_models(string name) => Assert.True(OnnxFile.LooksLikeOnnx(Models.Bytes(name)));
+    public void Recognises_the_committed_models(string name) => Assert.True(OnnxStructure.LooksLikeOnnx(Models.Bytes(name)));
 
     [Fact]
     public void Finds_every_initializer_with_raw_data()
@@ -32,11 +32,11 @@ public sealed class OnnxFileTests
         var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
         var json = File.ReadAllBytes(Edge.TestSupport.RepoPaths.Model("digits-edge.manifest.json"));
 
-        Assert.False(OnnxFile.LooksLikeOnnx([]));
-        Assert.False(OnnxFile.LooksLikeOnnx(random));
-        Assert.False(OnnxFile.LooksLikeOnnx(png));
-        Assert.False(OnnxFile.LooksLikeOnnx(json));
-        Assert.False(OnnxFile.LooksLikeOnnx(Encoding.UTF8.GetBytes("hello")));
+        Assert.False(OnnxStructure.LooksLikeOnnx([]));
+        Assert.False(OnnxStructure.LooksLikeOnnx(random));
+        Assert.False(OnnxStructure.LooksLikeOnnx(png));
+        Assert.False(OnnxStructure.LooksLikeOnnx(json));
+        Assert.False(OnnxStructure.LooksLikeOnnx(Encoding.UTF8.GetBytes("hello")));
     }
 
     [Fact]
@@ -44,6 +44,6 @@ public sealed class OnnxFileTests
     {
         var model = Models.Bytes("digits-edge");
 
-        Assert.False(OnnxFile.LooksLikeOnnx(model.AsSpan(0, model.Length - 10)));
+        Assert.False(OnnxStructure.LooksLikeOnnx(model.AsSpan(0, model.Length - 10)));
     }
 }

@@ -85,7 +85,7 @@ public sealed class PayloadRoundTripTests
         var rebuilt = ModelPayloads.Rebuild(Delta(delta, v1), delta, v1, v2.Length, Sha256Hex.Of(v2));
 
         Assert.Equal(v2, rebuilt);
-        Assert.True(OnnxFile.LooksLikeOnnx(v2));
+        Assert.True(OnnxStructure.LooksLikeOnnx(v2));
         Assert.True(TensorDelta.Subtract(v2.ToArray(), v1) < tensors.Count - 2, "the changed tensors must not be diffed");
     }
 

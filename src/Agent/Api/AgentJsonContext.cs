@@ -23,7 +23,7 @@ internal sealed record StatusResponse(
     string Model,
     string Version,
     string ExecutionProvider,
-    CloudStatus Cloud,
+    CloudLinkStatus Cloud,
     Edge.Shared.Updates.ModelStatus? Update = null);
 
-internal sealed record CloudStatus(string BaseUrl, string Circuit, DateTimeOffset? ThrottledUntil);
+internal sealed record CloudLinkStatus(string BaseUrl, string Circuit, DateTimeOffset? ThrottledUntil);

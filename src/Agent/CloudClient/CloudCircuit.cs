@@ -28,7 +28,7 @@ internal sealed partial class CloudCircuit(ILogger<CloudCircuit> logger)
         }
     }
 
-    public HttpCircuitBreakerStrategyOptions CreateStrategyOptions(CloudOptions o, Func<CircuitBreakerPredicateArguments<HttpResponseMessage>, ValueTask<bool>> shouldHandle)
+    public HttpCircuitBreakerStrategyOptions CreateStrategyOptions(CloudClientOptions o, Func<CircuitBreakerPredicateArguments<HttpResponseMessage>, ValueTask<bool>> shouldHandle)
     {
         ArgumentNullException.ThrowIfNull(o);
         return new HttpCircuitBreakerStrategyOptions

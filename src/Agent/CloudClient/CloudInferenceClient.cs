@@ -13,7 +13,7 @@ using Polly.Timeout;
 
 /// <summary>
 /// Forwards the caller's original body to the cloud's <c>POST /v1/infer</c> (the cloud preprocesses for its
-/// own model) through the resilience pipeline registered in <see cref="CloudClientExtensions"/>. Never
+/// own model) through the resilience pipeline registered in <see cref="CloudClientRegistration"/>. Never
 /// throws for a cloud problem: every failure becomes a <see cref="CloudResult"/> with a reason.
 /// A singleton that takes a pooled client from the factory per call, so handler rotation still works.
 /// </summary>
@@ -21,7 +21,7 @@ internal sealed partial class CloudInferenceClient(
     IHttpClientFactory httpClients,
     CloudThrottle throttle,
     TimeProvider time,
-    IOptions<CloudOptions> options,
+    IOptions<CloudClientOptions> options,
     IOptions<AgentOptions> agent,
     ILogger<CloudInferenceClient> logger)
 {
@@ -57,7 +57,7 @@ internal sealed partial class CloudInferenceClient(
 
         try
         {
-            using var response = await httpClients.CreateClient(CloudClientExtensions.PipelineName).SendAsync(request, cancellationToken);
+            using var response = await httpClients.CreateClient(CloudClientRegistration.PipelineName).SendAsync(request, cancellationToken);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {
                 var now = time.GetUtcNow();
@@ -73,7 +73,7 @@ internal sealed partial class CloudInferenceClient(
 
             if (!response.IsSuccessStatusCode)
             {
-                CloudStatus(logger, (int)response.StatusCode);
+                CloudAnsweredStatus(logger, (int)response.StatusCode);
                 return CloudResult.Failed((int)response.StatusCode >= 500 ? CloudFailure.ServerError : CloudFailure.Rejected);
             }
 
@@ -110,7 +110,7 @@ internal sealed partial class CloudInferenceClient(
     private static partial void Throttled(ILogger logger, double pauseSeconds);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "The cloud answered {Status}")]
-    private static partial void CloudStatus(ILogger logger, int status);
+    private static partial void CloudAnsweredStatus(ILogger logger, int status);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "The cloud is unreachable: {Reason}")]
     private static partial void Unreachable(ILogger logger, string reason);

@@ -16,5 +16,5 @@ internal static class CloudTelemetry
 
     /// <summary>The HTTP resilience handler names its pipeline "{client}-{handler}".</summary>
     private static bool IsCloudPipeline(ResilienceTelemetrySource source) =>
-        source.PipelineName is { } name && name.StartsWith(CloudClientExtensions.PipelineName + "-", StringComparison.Ordinal);
+        source.PipelineName is { } name && name.StartsWith(CloudClientRegistration.PipelineName + "-", StringComparison.Ordinal);
 }

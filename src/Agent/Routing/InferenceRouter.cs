@@ -1,19 +1,20 @@
 namespace Edge.Agent.Routing;
 
 using Edge.Agent.CloudClient;
-using Edge.Agent.Inference;
 using Edge.Agent.Observability;
+using Edge.Agent.Serving;
 using Edge.Inference;
+using Edge.Shared.Config;
 using Edge.Shared.Inference;
 
 /// <summary>
-/// The per-request decision: preprocess → run the local model → calibrated score → Local when the score
+/// The per-request decision: the local model's prediction (<see cref="OnnxModel.PredictAsync"/>) → Local when its score
 /// clears the live threshold, otherwise the cloud's answer, or LocalDegraded with the local label when the
 /// cloud cannot answer in time. Throws <see cref="InvalidInputException"/> for bad input only.
 /// </summary>
 /// <remarks>
 /// A Local answer completes synchronously and allocates only the answer itself: hence <see cref="ValueTask{T}"/>,
-/// no closures, and a slot bound to the session once (<see cref="InferenceSlot.Run"/>).
+/// no closures, and <see cref="OnnxModel.PredictAsync"/> on slots bound to the session once.
 /// </remarks>
 internal sealed partial class InferenceRouter(
     LocalModel local,
@@ -29,31 +30,8 @@ internal sealed partial class InferenceRouter(
     {
         var started = time.GetTimestamp();
         var settings = live.Current;
-        var (served, slot) = await RentAsync(cancellationToken);
-        var model = served.Model;
-        ScoreResult result;
-
-        // The slot is held only for the local run, never while waiting for the cloud.
-        using (slot)
-        {
-            model.Preprocessor.FromBody(request.Format, request.Body, slot.Input);
-            var runStarted = time.GetTimestamp();
-            try
-            {
-                slot.Run();
-                result = slot.Score(settings.ScoreFunction);
-            }
-            catch
-            {
-                // Counted per model: the update health window rolls back a model whose runs fail.
-                served.Stats.RecordError();
-                throw;
-            }
-
-            served.Stats.RecordRun(time.GetElapsedTime(runStarted));
-        }
-
-        var run = new LocalRun(started, settings, model.Version, model.Label(result.ClassIndex), result.ClassIndex, result.Score);
+        var (model, prediction) = await PredictAsync(request, settings.ScoreFunction, cancellationToken);
+        var run = new LocalRun(started, settings, model.Version, prediction.Label, prediction.ClassIndex, prediction.Score);
         if (run.Score >= settings.Threshold)
         {
             audit.Offer(request.Body, request.ContentType, settings.AuditSampleRate, run.Label, run.Score);
@@ -77,28 +55,32 @@ internal sealed partial class InferenceRouter(
     }
 
     /// <summary>
-    /// A slot of the model being served. An update disposes the model it replaced right after the swap; a request that
-    /// read the old one just before gets <see cref="ObjectDisposedException"/> and takes a slot of the new one, so no
-    /// request in flight during a swap fails. Disposed with nothing newer means the agent is stopping: that propagates.
+    /// The served model's prediction. An update disposes the model it replaced right after the swap; a request that
+    /// read the old one just before gets <see cref="ObjectDisposedException"/> and asks the new one, so no request in
+    /// flight during a swap fails. Disposed with nothing newer means the agent is stopping: that propagates. Runs and
+    /// failed runs are counted per model: the update health window rolls back a model whose runs fail or slow down.
     /// </summary>
-    private async ValueTask<(ServedModel Served, InferenceSlot Slot)> RentAsync(CancellationToken cancellationToken)
+    private async ValueTask<(OnnxModel Model, Prediction Prediction)> PredictAsync(
+        InferenceRequest request, ScoreFunction function, CancellationToken cancellationToken)
     {
+        var input = PredictionInput.FromBody(request.Format, request.Body);
         var served = local.Current;
         while (true)
         {
             try
             {
-                return (served, await served.Model.RentAsync(cancellationToken));
+                var prediction = await served.Model.PredictAsync(input, function, cancellationToken);
+                served.Stats.RecordRun(prediction.RunTime);
+                return (served.Model, prediction);
             }
-            catch (ObjectDisposedException)
+            catch (ObjectDisposedException) when (!ReferenceEquals(local.Current, served))
             {
-                var now = local.Current;
-                if (ReferenceEquals(now, served))
-                {
-                    throw;
-                }
-
-                served = now;
+                served = local.Current;
+            }
+            catch (Exception e) when (e is not (InvalidInputException or OperationCanceledException or ObjectDisposedException))
+            {
+                served.Stats.RecordError();
+                throw;
             }
         }
     }

@@ -2,17 +2,17 @@ namespace Edge.Agent.Telemetry;
 
 using System.Text.Json;
 using Edge.Agent.Hosting;
-using Edge.Agent.Inference;
 using Edge.Agent.Mqtt;
 using Edge.Agent.Outbox;
 using Edge.Agent.Routing;
+using Edge.Agent.Serving;
 using Edge.Shared.Mqtt;
 using Edge.Shared.Serialization;
 using Edge.Shared.Telemetry;
 using Microsoft.Extensions.Options;
 
 /// <summary>
-/// Every <see cref="TelemetryOptions.Interval"/> closes a window and publishes it (QoS 1) on the device's telemetry
+/// Every <see cref="TelemetryPublisherOptions.Interval"/> closes a window and publishes it (QoS 1) on the device's telemetry
 /// topic. While MQTT is down the window goes into the outbox as <see cref="OutboxKind.Telemetry"/> (bounded there: a full
 /// outbox drops audit samples first, then the oldest telemetry); once connected again the backlog is published oldest
 /// first, before the new window, each under the id it was made with so the cloud stores it once.
@@ -25,7 +25,7 @@ internal sealed partial class TelemetryPublisher(
     LiveConfig config,
     IModelInfo model,
     IOptions<AgentOptions> agent,
-    IOptions<TelemetryOptions> options,
+    IOptions<TelemetryPublisherOptions> options,
     TimeProvider time,
     ILogger<TelemetryPublisher> logger) : BackgroundService
 {

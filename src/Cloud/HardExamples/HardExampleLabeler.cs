@@ -1,6 +1,6 @@
 namespace Edge.Cloud.HardExamples;
 
-using Edge.Cloud.Inference;
+using Edge.Cloud.Fallback;
 using Edge.Inference;
 using Edge.Shared.Config;
 
@@ -20,19 +20,15 @@ internal sealed class HardExampleLabeler(CloudModel model)
             return new CloudLabel(null, null, $"unsupported content type '{contentType}'");
         }
 
-        using var slot = await onnx.RentAsync(cancellationToken);
         try
         {
-            onnx.Preprocessor.FromBody(format, payload, slot.Input);
+            var prediction = await onnx.PredictAsync(PredictionInput.FromBody(format, payload), ScoreFunction.MaxProbability, cancellationToken);
+            return new CloudLabel(prediction.Label, prediction.Probability, null);
         }
         catch (InvalidInputException ex)
         {
             return new CloudLabel(null, null, ex.Message);
         }
-
-        slot.Run();
-        var score = slot.Score(ScoreFunction.MaxProbability);
-        return new CloudLabel(onnx.Label(score.ClassIndex), score.Probability, null);
     }
 }
 

@@ -2,8 +2,8 @@ namespace Edge.Cloud.Observability;
 
 using System.Text;
 using Edge.Cloud.Admission;
+using Edge.Cloud.Fallback;
 using Edge.Cloud.Hosting;
-using Edge.Cloud.Inference;
 using Edge.Cloud.Mqtt;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -11,17 +11,11 @@ using Microsoft.AspNetCore.Routing;
 
 internal static class ObservabilityEndpoints
 {
-    public static IHostApplicationBuilder AddCloudObservability(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddSingleton<CloudMetrics>();
-        return builder;
-    }
-
     /// <summary>
     /// <c>/healthz</c> answers 503 only without a model (the cloud cannot do its main job); MQTT being down is
     /// reported as degraded with 200, because restarting the cloud would not bring an external broker back.
     /// </summary>
-    public static IEndpointRouteBuilder MapHealthAndMetrics(this IEndpointRouteBuilder endpoints)
+    public static IEndpointRouteBuilder MapObservabilityEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/healthz", (CloudModel model, CloudMqttClient mqtt, AdmissionGate gate) =>
         {

@@ -5,11 +5,11 @@ using Edge.Shared.Telemetry;
 using Microsoft.Extensions.Options;
 
 /// <summary>
-/// The last <see cref="TelemetryOptions.WindowsPerDevice"/> windows of every device, in memory, summed per group on
+/// The last <see cref="TelemetryIngestOptions.WindowsPerDevice"/> windows of every device, in memory, summed per group on
 /// demand. Rates are per device (its requests over the time its windows cover) and then summed over the group's
 /// devices, so devices with different intervals or a missed window are not mis-weighted.
 /// </summary>
-internal sealed class TelemetryAggregator(IOptions<TelemetryOptions> options, TimeProvider time)
+internal sealed class TelemetryAggregator(IOptions<TelemetryIngestOptions> options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, DeviceWindows> _devices = new(StringComparer.Ordinal);
     private long _added;

@@ -15,7 +15,7 @@ using MQTTnet;
 /// </summary>
 internal sealed partial class TelemetryHandler(
     TelemetryQueue queue,
-    IOptions<TelemetryOptions> options,
+    IOptions<TelemetryIngestOptions> options,
     ILogger<TelemetryHandler> logger) : IMqttMessageHandler
 {
     public string TopicFilter => Topics.AllTelemetry;
@@ -67,7 +67,7 @@ internal sealed partial class TelemetryHandler(
 }
 
 /// <summary>The bounded hand-over from <see cref="TelemetryHandler"/> to <see cref="TelemetryIngest"/>.</summary>
-internal sealed class TelemetryQueue(IOptions<TelemetryOptions> options)
+internal sealed class TelemetryQueue(IOptions<TelemetryIngestOptions> options)
 {
     public Channel<TelemetryWindow> Channel { get; } = System.Threading.Channels.Channel.CreateBounded<TelemetryWindow>(
         new BoundedChannelOptions(options.Value.QueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });

@@ -6,8 +6,8 @@ internal static class TelemetryRegistration
 {
     public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<TelemetryOptions>()
-            .BindConfiguration(TelemetryOptions.Section)
+        builder.Services.AddOptions<TelemetryIngestOptions>()
+            .BindConfiguration(TelemetryIngestOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<TelemetryQueue>();

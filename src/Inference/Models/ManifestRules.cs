@@ -3,7 +3,7 @@ namespace Edge.Inference;
 using Edge.Shared.Models;
 
 /// <summary>What a manifest must say before a session is worth creating.</summary>
-internal static class ManifestRules
+public static class ManifestRules
 {
     public static void Validate(ModelManifest manifest, string path)
     {

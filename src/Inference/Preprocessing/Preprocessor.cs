@@ -8,12 +8,12 @@ using Edge.Shared.Models;
 /// Turns a caller's tensor (raw units) or encoded image into the model's normalised input, written straight
 /// into a caller-provided span (an inference slot's input buffer). Scratch memory comes from the array pool.
 /// </summary>
-internal sealed class Preprocessor
+public sealed class Preprocessor
 {
     private readonly Preprocess _preprocess;
     private readonly ImageDecoder _images;
 
-    public Preprocessor(ModelInput input, long maxImagePixels = ImageDecoder.DefaultMaxPixels)
+    public Preprocessor(ModelInput input, long maxImagePixels = OnnxModelOptions.DefaultMaxImagePixels)
     {
         ArgumentNullException.ThrowIfNull(input);
         Channels = input.Channels;

@@ -3,7 +3,7 @@ namespace Edge.Inference;
 using Edge.Shared.Inference;
 
 /// <summary>What a <c>POST /v1/infer</c> body holds; the agent and the cloud accept exactly the same ones.</summary>
-internal enum InferBodyFormat
+public enum InferBodyFormat
 {
     /// <summary><c>application/json</c>: a <c>TensorPayload</c> in raw units, read by <see cref="TensorJson"/>.</summary>
     TensorJson,
@@ -12,7 +12,7 @@ internal enum InferBodyFormat
     Image,
 }
 
-internal static class InferBody
+public static class InferBody
 {
     /// <summary>The accepted content types, as 415 messages name them.</summary>
     public const string Accepted = $"{ContentTypes.Json} (a TensorPayload in raw units), {ContentTypes.Png} or {ContentTypes.Jpeg}";

@@ -9,7 +9,7 @@ using Microsoft.ML.OnnxRuntime;
 /// <see cref="OnnxModel.RentAsync"/>, fill <see cref="Input"/>, <see cref="Run"/>, read <see cref="Logits"/>,
 /// then dispose it to hand it back. A slot is used by one caller at a time.
 /// </summary>
-internal sealed class InferenceSlot : IDisposable
+public sealed class InferenceSlot : IDisposable
 {
     private readonly OnnxModel _model;
     private readonly float[] _input;
@@ -67,6 +67,19 @@ internal sealed class InferenceSlot : IDisposable
     public ScoreResult Score(ScoreFunction function, int row = 0) =>
         Scoring.Score(LogitsRow(row), _model.Manifest.Temperature, function, _probabilities);
 
+    /// <summary>Preprocesses <paramref name="input"/> into row 0, runs it and scores it: one local inference.</summary>
+    /// <exception cref="InvalidInputException">The input does not fit the model; nothing ran.</exception>
+    public Prediction Predict(in PredictionInput input, ScoreFunction function)
+    {
+        input.WriteTo(_model.Preprocessor, Input);
+        var time = _model.Time;
+        var started = time.GetTimestamp();
+        Run();
+        var runTime = time.GetElapsedTime(started);
+        var result = Score(function);
+        return new Prediction(result.ClassIndex, _model.Label(result.ClassIndex), result.Score, result.Probability, AllFinite(Logits), runTime);
+    }
+
     /// <summary>Hands the slot back to its model's pool; a second dispose is a no-op.</summary>
     public void Dispose()
     {
@@ -88,6 +101,19 @@ internal sealed class InferenceSlot : IDisposable
         }
 
         _runOptions.Dispose();
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (var v in values)
+        {
+            if (!float.IsFinite(v))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private int CheckRow(int row)

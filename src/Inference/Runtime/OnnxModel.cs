@@ -2,6 +2,7 @@ namespace Edge.Inference;
 
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Edge.Shared.Config;
 using Edge.Shared.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
@@ -16,7 +17,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 /// running inference: every rented slot holds a lease, and the native resources go with the last lease.
 /// Callers still waiting for a slot get an <see cref="ObjectDisposedException"/> instead of waiting forever.
 /// </remarks>
-internal sealed class OnnxModel : IDisposable
+public sealed class OnnxModel : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly SessionOptions _sessionOptions;
@@ -34,6 +35,7 @@ internal sealed class OnnxModel : IDisposable
         ManifestPath = file.ManifestPath;
         ModelPath = file.ModelPath;
         Preprocessor = new Preprocessor(Manifest.Input, options.MaxImagePixels);
+        Time = options.TimeProvider ?? TimeProvider.System;
         _sessionOptions = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
@@ -98,6 +100,9 @@ internal sealed class OnnxModel : IDisposable
 
     public int SlotCount => _slots.Length;
 
+    /// <summary>The clock <see cref="Prediction.RunTime"/> is measured with.</summary>
+    internal TimeProvider Time { get; }
+
     /// <summary>Loads, verifies (hash, input/output names and shapes, golden samples) and warms up a model.</summary>
     public static OnnxModel Load(string manifestPath, OnnxModelOptions options, ILogger logger)
     {
@@ -116,7 +121,7 @@ internal sealed class OnnxModel : IDisposable
             model.WarmUp();
             if (options.VerifyGolden)
             {
-                GoldenCheck.Verify(model);
+                model.VerifyGolden();
             }
         }
         catch
@@ -133,6 +138,25 @@ internal sealed class OnnxModel : IDisposable
     }
 
     public string Label(int classIndex) => Manifest.Labels[classIndex];
+
+    /// <summary>
+    /// The whole local inference in one call: rent a slot (waiting while all are busy), preprocess, run, score with
+    /// the manifest's temperature, label. Allocates nothing when a slot is free.
+    /// </summary>
+    /// <exception cref="InvalidInputException">The input does not fit this model (→ 400); nothing ran.</exception>
+    /// <exception cref="ObjectDisposedException">The model was disposed (a swap replaced it, or the host is stopping).</exception>
+    public async ValueTask<Prediction> PredictAsync(PredictionInput input, ScoreFunction function, CancellationToken cancellationToken = default)
+    {
+        using var slot = await RentAsync(cancellationToken).ConfigureAwait(false);
+        return slot.Predict(input, function);
+    }
+
+    /// <summary>
+    /// Runs the manifest's golden samples through this process's preprocessing and session; throws
+    /// <see cref="ModelLoadException"/> when one answers differently from the export. <see cref="Load"/> does it
+    /// unless <see cref="OnnxModelOptions.VerifyGolden"/> is off; a self-test of a model loaded without it calls this.
+    /// </summary>
+    public void VerifyGolden() => GoldenCheck.Verify(this);
 
     /// <summary>Waits for a free slot (all busy means as many inferences are already running as there are slots).</summary>
     public async ValueTask<InferenceSlot> RentAsync(CancellationToken cancellationToken = default)

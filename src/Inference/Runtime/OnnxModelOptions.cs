@@ -3,6 +3,9 @@ namespace Edge.Inference;
 /// <summary>How to build a session for one model. Plain settable properties so hosts can bind it from configuration.</summary>
 public sealed class OnnxModelOptions
 {
+    /// <summary>16 MP: a 4K frame fits, a decompression bomb does not.</summary>
+    public const long DefaultMaxImagePixels = ImageDecoder.DefaultMaxPixels;
+
     /// <summary>Execution providers in order of preference (e.g. <c>XNNPACK</c>, <c>CPU</c>); CPU is always implied last.</summary>
     public IList<string> ExecutionProviders { get; set; } = ["CPU"];
 
@@ -23,8 +26,11 @@ public sealed class OnnxModelOptions
     public int MaxBatch { get; set; } = 1;
 
     /// <summary>Decoded images above this many pixels are refused before decoding.</summary>
-    public long MaxImagePixels { get; set; } = ImageDecoder.DefaultMaxPixels;
+    public long MaxImagePixels { get; set; } = DefaultMaxImagePixels;
 
     /// <summary>Runs the manifest's golden samples at load and refuses a model whose top-1 answers differ.</summary>
     public bool VerifyGolden { get; set; } = true;
+
+    /// <summary>The clock run times are measured with; the system clock when null.</summary>
+    public TimeProvider? TimeProvider { get; set; }
 }

@@ -4,4 +4,4 @@ namespace Edge.Inference;
 /// <param name="ClassIndex">Index of the most probable class (lowest index on ties).</param>
 /// <param name="Score">The quantity compared with the routing threshold, in [0, 1].</param>
 /// <param name="Probability">The calibrated probability of <paramref name="ClassIndex"/>.</param>
-internal readonly record struct ScoreResult(int ClassIndex, double Score, double Probability);
+public readonly record struct ScoreResult(int ClassIndex, double Score, double Probability);

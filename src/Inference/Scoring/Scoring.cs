@@ -3,7 +3,7 @@ namespace Edge.Inference;
 using Edge.Shared.Config;
 
 /// <summary>Calibrated probabilities and the score functions the router compares with its threshold.</summary>
-internal static class Scoring
+public static class Scoring
 {
     /// <summary>softmax(logits / T) into <paramref name="probabilities"/>, computed in double around the max logit.</summary>
     public static void Softmax(ReadOnlySpan<float> logits, double temperature, Span<float> probabilities)

@@ -2,8 +2,8 @@ namespace Edge.Agent.Tests.ConfigSync;
 
 using System.Text;
 using Edge.Agent.ConfigSync;
-using Edge.Agent.Inference;
 using Edge.Agent.Routing;
+using Edge.Agent.Serving;
 using Edge.Agent.Tests.Mqtt;
 using Edge.Shared.Config;
 using Edge.Shared.Mqtt;

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Edge.Agent.Hosting.Readiness;
 using Edge.Agent.Hosting.Watchdog;
-using Edge.Agent.Inference;
+using Edge.Agent.Serving;
 using Edge.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -29,7 +29,7 @@ public sealed class WatchdogTests : IDisposable
         _systemd.Bind(new UnixDomainSocketEndPoint(Path.Combine(_dir, "notify")));
         _health = new DeviceHealth(_time);
         _model = new LocalModel(
-            Options.Create(new InferenceOptions { Manifest = RepoPaths.Model("digits-edge.manifest.json"), Slots = 1 }), NullLogger<LocalModel>.Instance);
+            Options.Create(new ServingOptions { Manifest = RepoPaths.Model("digits-edge.manifest.json"), Slots = 1 }), NullLogger<LocalModel>.Instance);
     }
 
     public void Dispose()

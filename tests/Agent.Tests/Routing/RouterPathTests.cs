@@ -201,7 +201,7 @@ public sealed class RouterPathTests
         await using var agent = await TestAgentHost.StartAsync(cloud.BaseUrl, new Dictionary<string, string?> { ["Routing:DefaultThreshold"] = "1.5" });
         var sample = HeldOut.Digits[0];
 
-        var answer = await agent.Http.InferAsync(Requests.Bytes(Inference.TestImages.DigitPng(sample.Pixels, block: 8), "image/png"));
+        var answer = await agent.Http.InferAsync(Requests.Bytes(TestImages.DigitPng(sample.Pixels, block: 8), "image/png"));
 
         Assert.Equal(Decision.Cloud, answer.Decision);
         Assert.Equal(LocalLabel(agent, sample.Pixels), answer.LocalLabel);
@@ -241,7 +241,7 @@ public sealed class RouterPathTests
     /// <summary>What the agent's model says on its own, straight through the runtime.</summary>
     private static string LocalLabel(TestAgentHost agent, float[] pixels)
     {
-        var model = agent.Service<Edge.Agent.Inference.LocalModel>().Model;
+        var model = agent.Service<Edge.Agent.Serving.LocalModel>().Model;
         using var slot = model.Rent();
         model.Preprocessor.FromTensor([8, 8], pixels, slot.Input);
         slot.Run();

@@ -2,8 +2,8 @@ namespace Edge.Agent.Tests.Sources;
 
 using System.Globalization;
 using System.Net.Http.Json;
+using Edge.Agent.Api;
 using Edge.Agent.Hosting.Readiness;
-using Edge.Agent.Tests.Inference;
 using Edge.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

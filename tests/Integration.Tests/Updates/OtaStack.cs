@@ -1,7 +1,7 @@
 namespace Edge.Integration.Tests.Updates;
 
 using System.Net.Http.Json;
-using Edge.Agent.Inference;
+using Edge.Agent.Serving;
 using Edge.Shared.Serialization;
 using Edge.Shared.Updates;
 using Edge.TestSupport;

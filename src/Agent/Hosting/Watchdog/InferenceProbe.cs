@@ -1,6 +1,7 @@
 namespace Edge.Agent.Hosting.Watchdog;
 
-using Edge.Agent.Inference;
+using Edge.Agent.Serving;
+using Edge.Inference;
 using Edge.Shared.Config;
 
 /// <summary>
@@ -12,30 +13,16 @@ internal sealed class InferenceProbe(LocalModel local)
     public async Task<string?> RunAsync(CancellationToken cancellationToken)
     {
         var model = local.Model;
-        using var slot = await model.RentAsync(cancellationToken);
-        var golden = model.Manifest.Golden.FirstOrDefault(g => g.Pixels.Length == slot.Input.Length);
-        if (golden is null)
+        var golden = model.Manifest.Golden.FirstOrDefault(g => g.Pixels.Length == model.Preprocessor.Length);
+        var input = golden is null ? default : PredictionInput.FromTensor(golden.Pixels);
+        var prediction = await model.PredictAsync(input, ScoreFunction.MaxProbability, cancellationToken);
+        if (!prediction.Finite)
         {
-            slot.Input.Clear();
-        }
-        else
-        {
-            var p = model.Preprocessor;
-            p.FromTensor([1, p.Channels, p.Height, p.Width], golden.Pixels, slot.Input);
+            return $"model {model.Name}@{model.Version} produced a non-finite logit";
         }
 
-        slot.Run();
-        foreach (var logit in slot.Logits)
-        {
-            if (!float.IsFinite(logit))
-            {
-                return $"model {model.Name}@{model.Version} produced a non-finite logit";
-            }
-        }
-
-        var top1 = slot.Score(ScoreFunction.MaxProbability).ClassIndex;
-        return golden is null || top1 == golden.ExpectedTop1
+        return golden is null || prediction.ClassIndex == golden.ExpectedTop1
             ? null
-            : $"model {model.Name}@{model.Version} answered class {top1} for its golden sample, expected {golden.ExpectedTop1}";
+            : $"model {model.Name}@{model.Version} answered class {prediction.ClassIndex} for its golden sample, expected {golden.ExpectedTop1}";
     }
 }

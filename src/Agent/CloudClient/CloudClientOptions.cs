@@ -1,0 +1,60 @@
+namespace Edge.Agent.CloudClient;
+
+using System.ComponentModel.DataAnnotations;
+
+/// <summary>
+/// The cloud fallback. Section <c>Cloud</c>. Every wait is bounded by <see cref="Deadline"/>: when the cloud
+/// cannot answer within it the caller gets the local answer (LocalDegraded) instead of waiting longer.
+/// </summary>
+internal sealed class CloudClientOptions
+{
+    public const string Section = "Cloud";
+
+    [Required]
+    [Url]
+    public string BaseUrl { get; set; } = "http://127.0.0.1:5000";
+
+    /// <summary>Overall budget for one cloud answer, retries included.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Budget for one attempt; a hung connection is abandoned and retried within the deadline.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromMilliseconds(400);
+
+    /// <summary>Retries after the first attempt for transient failures (5xx, 408, connection errors, attempt timeouts). Never for 429.</summary>
+    [Range(0, 10)]
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>Base of the exponential backoff (with jitter) between attempts.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Share of failed calls within <see cref="BreakerSamplingDuration"/> that opens the breaker.</summary>
+    /// <remarks>
+    /// The window is short on purpose: with a long one, the successes from before an outage outweigh the
+    /// first failures and every request pays for its retries until they are outvoted (measured in the demo:
+    /// 84 slow answers with 10 s, see docs/agent.md).
+    /// </remarks>
+    [Range(0.01, 1.0)]
+    public double BreakerFailureRatio { get; set; } = 0.5;
+
+    /// <summary>Calls needed within the sampling window before the ratio counts.</summary>
+    [Range(2, 10_000)]
+    public int BreakerMinimumThroughput { get; set; } = 6;
+
+    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
+    public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long an open breaker answers LocalDegraded at once before letting a probe through.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "01:00:00")]
+    public TimeSpan BreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Pause after a 429 without a usable Retry-After.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan DefaultRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Cap on a Retry-After pause, so a bogus header cannot silence the cloud for days.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(5);
+}

@@ -1,0 +1,70 @@
+namespace Edge.Cloud;
+
+using Edge.Cloud.Admission;
+using Edge.Cloud.Devices;
+using Edge.Cloud.Fallback;
+using Edge.Cloud.HardExamples;
+using Edge.Cloud.Hosting;
+using Edge.Cloud.LoadControl;
+using Edge.Cloud.Models;
+using Edge.Cloud.Mqtt;
+using Edge.Cloud.Observability;
+using Edge.Cloud.Rollouts;
+using Edge.Cloud.Storage;
+using Edge.Cloud.Telemetry;
+using Edge.Cloud.Thresholds;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Serilog;
+
+/// <summary>The cloud's table of contents: every feature it registers and every route it maps, in order.</summary>
+public static class CloudHosting
+{
+    /// <summary>
+    /// Everything the cloud runs, one feature at a time. Order matters for hosted services (they start in this
+    /// order and stop in reverse): the schema first, then the model, then the broker, then the MQTT client.
+    /// </summary>
+    public static IHostApplicationBuilder AddCloudServices(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSerilog((services, logger) => logger
+            .ReadFrom.Configuration(builder.Configuration)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOptions<CloudHostOptions>()
+            .BindConfiguration(CloudHostOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.AddStorage();
+        builder.AddCloudObservability();
+        builder.AddAdmission();
+        builder.AddFallback();
+        builder.AddThresholds();
+        builder.AddDevices();
+        builder.AddHardExamples();
+        builder.AddModelRegistry();
+        builder.AddRollouts();
+        builder.AddTelemetry();
+        builder.AddLoadControl();
+        builder.AddCloudMqtt();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapCloudEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapFallbackEndpoints();
+        endpoints.MapThresholdEndpoints();
+        endpoints.MapDeviceEndpoints();
+        endpoints.MapHardExampleEndpoints();
+        endpoints.MapModelEndpoints();
+        endpoints.MapRolloutEndpoints();
+        endpoints.MapTelemetryEndpoints();
+        endpoints.MapLoadControlEndpoints();
+        endpoints.MapObservabilityEndpoints();
+        return endpoints;
+    }
+}

@@ -1,0 +1,204 @@
+namespace Edge.Agent.Tests.Updater;
+
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Threading.Channels;
+using Edge.Shared.Mqtt;
+using Edge.Shared.Serialization;
+using Edge.Shared.Updates;
+using Edge.TestSupport;
+using Edge.Updates;
+using MQTTnet;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+/// <summary>
+/// The cloud's side of OTA for one device, on an embedded MQTTnet broker: publishes the retained desired model,
+/// answers block requests with frames (optionally withheld or damaged), and records every status the device reports.
+/// </summary>
+internal sealed class TestCloud : IAsyncDisposable
+{
+    private readonly MqttServer _server;
+    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+    private readonly Channel<BlockRequest> _requests = Channel.CreateUnbounded<BlockRequest>();
+    private readonly ConcurrentDictionary<string, byte[]> _payloads = new(StringComparer.Ordinal);
+    private readonly List<ModelStatus> _statuses = [];
+    private readonly CancellationTokenSource _stop = new();
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _serving = Task.CompletedTask;
+
+    private TestCloud(MqttServer server, int port, string deviceId)
+    {
+        _server = server;
+        Port = port;
+        DeviceId = deviceId;
+    }
+
+    public int Port { get; }
+
+    public string DeviceId { get; }
+
+    /// <summary>Whether to answer a requested block (false: the request is recorded and ignored).</summary>
+    public Func<int, bool> Serve { get; set; } = _ => true;
+
+    /// <summary>Rewrites a frame before it is sent (index, frame → frame).</summary>
+    public Func<int, byte[], byte[]> Mutate { get; set; } = (_, frame) => frame;
+
+    /// <summary>Every block index requested, in order (repeats included).</summary>
+    public ConcurrentQueue<int> Requested { get; } = new();
+
+    public static async Task<TestCloud> StartAsync(string deviceId, CancellationToken cancellationToken)
+    {
+        var port = FreePort.Next();
+        var factory = new MqttServerFactory();
+        var server = factory.CreateMqttServer(factory.CreateServerOptionsBuilder().WithDefaultEndpoint().WithDefaultEndpointPort(port).WithPersistentSessions().Build());
+        await server.StartAsync();
+        var cloud = new TestCloud(server, port, deviceId);
+        await cloud.ConnectAsync(cancellationToken);
+        return cloud;
+    }
+
+    public void Add(BuiltPackage package)
+    {
+        foreach (var payload in package.Payloads)
+        {
+            _payloads[payload.Payload.Sha256] = payload.Bytes;
+        }
+    }
+
+    public Task PublishDesiredAsync(SignedPackage package, CancellationToken cancellationToken, int blockSize = BlockFrame.MinBlockSize, string rolloutId = "r-1") =>
+        PublishAsync(
+            Topics.ModelDesired(DeviceId),
+            JsonSerializer.SerializeToUtf8Bytes(new ModelDesired { Package = package, RolloutId = rolloutId, BlockSize = blockSize }, EdgeJsonContext.Default.ModelDesired),
+            retain: true,
+            cancellationToken);
+
+    public Task ClearDesiredAsync(CancellationToken cancellationToken) => PublishAsync(Topics.ModelDesired(DeviceId), [], retain: true, cancellationToken);
+
+    public ModelStatus[] Statuses()
+    {
+        lock (_statuses)
+        {
+            return [.. _statuses];
+        }
+    }
+
+    /// <summary>The first reported status (already seen or still to come) that matches.</summary>
+    public async Task<ModelStatus> WaitForStatusAsync(Func<ModelStatus, bool> match, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (_statuses)
+            {
+                if (_statuses.Find(s => match(s)) is { } found)
+                {
+                    return found;
+                }
+
+                changed = _changed.Task;
+            }
+
+            await changed.WaitAsync(cancellationToken);
+        }
+    }
+
+    public Task<ModelStatus> WaitForStateAsync(UpdateState state, string? version, CancellationToken cancellationToken) =>
+        WaitForStatusAsync(s => s.State == state && (version is null || s.TargetVersion == version), cancellationToken);
+
+    /// <summary>Drops the device's connection at the broker, as a flaky link would.</summary>
+    public async Task DisconnectDeviceAsync()
+    {
+        foreach (var client in await _server.GetClientsAsync())
+        {
+            if (client.Id == DeviceId)
+            {
+                await client.DisconnectAsync(new MqttServerClientDisconnectOptions());
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _serving.ContinueWith(_ => { }, TaskScheduler.Default);
+        if (_client.IsConnected)
+        {
+            await _client.DisconnectAsync(new MqttClientDisconnectOptions(), CancellationToken.None);
+        }
+
+        _client.Dispose();
+        await _server.StopAsync(new MqttServerStopOptionsBuilder().Build());
+        _server.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        _client.ApplicationMessageReceivedAsync += e =>
+        {
+            var payload = e.ApplicationMessage.Payload.ToArray();
+            if (e.ApplicationMessage.Topic == Topics.BlockRequests(DeviceId))
+            {
+                _requests.Writer.TryWrite(JsonSerializer.Deserialize(payload, EdgeJsonContext.Default.BlockRequest)!);
+            }
+            else if (payload.Length > 0)
+            {
+                Record(JsonSerializer.Deserialize(payload, EdgeJsonContext.Default.ModelStatus)!);
+            }
+
+            return Task.CompletedTask;
+        };
+        await _client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", Port).WithClientId("cloud-" + DeviceId).Build(), cancellationToken);
+        await _client.SubscribeAsync(Topics.BlockRequests(DeviceId), MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken);
+        await _client.SubscribeAsync(Topics.ModelStatus(DeviceId), MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken);
+
+        // Publishing from the receive handler would wait for a PUBACK the same handler holds up: serve on a loop.
+        _serving = Task.Run(ServeAsync, CancellationToken.None);
+    }
+
+    private void Record(ModelStatus status)
+    {
+        lock (_statuses)
+        {
+            _statuses.Add(status);
+            var changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            changed.TrySetResult();
+        }
+    }
+
+    private async Task ServeAsync()
+    {
+        await foreach (var request in _requests.Reader.ReadAllAsync(_stop.Token))
+        {
+            if (!_payloads.TryGetValue(request.Payload, out var payload))
+            {
+                continue;
+            }
+
+            foreach (var index in request.Blocks)
+            {
+                Requested.Enqueue(index);
+                var offset = index * request.BlockSize;
+                if (!Serve(index) || offset >= payload.Length)
+                {
+                    continue;
+                }
+
+                var data = payload.AsSpan(offset, Math.Min(request.BlockSize, payload.Length - offset));
+                var frame = new byte[BlockFrame.HeaderSize + data.Length];
+                BlockFrame.WriteHeader(frame, BlockFrame.PayloadTag(request.Payload), index, data.Length);
+                data.CopyTo(frame.AsSpan(BlockFrame.HeaderSize));
+                await PublishAsync(Topics.Blocks(DeviceId), Mutate(index, frame), retain: false, _stop.Token);
+            }
+        }
+    }
+
+    private Task<MqttClientPublishResult> PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken) =>
+        _client.PublishAsync(
+            new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithRetainFlag(retain)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(),
+            cancellationToken);
+}

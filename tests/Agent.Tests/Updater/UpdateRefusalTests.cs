@@ -1,0 +1,147 @@
+namespace Edge.Agent.Tests.Updater;
+
+using Edge.Shared.Updates;
+using Edge.Updates;
+using Xunit;
+
+/// <summary>Every bad input is refused with its reason while the factory model keeps answering.</summary>
+public sealed class UpdateRefusalTests : UpdateTestBase
+{
+    [Fact]
+    public async Task A_truncated_block_is_dropped_requested_again_and_the_update_succeeds()
+    {
+        var truncatedOnce = 0;
+        var (cloud, agent, _) = await StartAsync();
+        await using (cloud)
+        await using (agent)
+        {
+            cloud.Mutate = (index, frame) => index == 3 && Interlocked.Exchange(ref truncatedOnce, 1) == 0 ? frame[..^100] : frame;
+            var package = Publishable(TestPackages.DigitsV2());
+            cloud.Add(package);
+            await cloud.PublishDesiredAsync(package.Package, Ct);
+            await cloud.WaitForStateAsync(UpdateState.Applied, TestPackages.V2, Ct);
+
+            Assert.Equal(2, cloud.Requested.Count(i => i == 3));
+            Assert.Contains(cloud.Statuses(), s => s.State == UpdateState.Verifying && s.Detail?.Contains("truncated", StringComparison.Ordinal) == true);
+        }
+    }
+
+    [Fact]
+    public async Task A_corrupt_payload_is_refused_and_the_same_package_is_not_tried_again_but_a_new_one_is()
+    {
+        var (cloud, agent, _) = await StartAsync();
+        await using (cloud)
+        await using (agent)
+        {
+            cloud.Mutate = (index, frame) =>
+            {
+                frame[^1] ^= 0xFF;
+                return frame;
+            };
+            var bad = Publishable(TestPackages.DigitsV2());
+            cloud.Add(bad);
+            await cloud.PublishDesiredAsync(bad.Package, Ct);
+            var failed = await cloud.WaitForStateAsync(UpdateState.Failed, TestPackages.V2, Ct);
+            Assert.Equal(UpdateFailure.PayloadHashMismatch, failed.Failure);
+            Assert.Equal(TestPackages.Factory, (await agent.InferAsync()).ModelVersion);
+
+            // Published again: refused from memory, nothing downloaded again.
+            var requested = cloud.Requested.Count;
+            await cloud.PublishDesiredAsync(bad.Package, Ct);
+            await cloud.WaitForStatusAsync(s => s.State == UpdateState.Failed && s.Detail == failed.Detail && s.At > failed.At, Ct);
+            Assert.Equal(requested, cloud.Requested.Count);
+
+            cloud.Mutate = (_, frame) => frame;
+            var good = Publishable(TestPackages.DigitsEdge("3.0.0"));
+            cloud.Add(good);
+            await cloud.PublishDesiredAsync(good.Package, Ct);
+            await cloud.WaitForStateAsync(UpdateState.Applied, "3.0.0", Ct);
+        }
+    }
+
+    [Fact]
+    public Task A_package_signed_by_an_unknown_key_is_refused()
+    {
+        using var stranger = SigningKey.Generate();
+        return RefusedAsync(TestPackages.Build(TestPackages.DigitsV2(), stranger), UpdateFailure.UnknownSigningKey);
+    }
+
+    [Fact]
+    public Task A_package_whose_signature_is_not_from_the_key_it_names_is_refused()
+    {
+        using var stranger = SigningKey.Generate();
+        var forged = TestPackages.Build(TestPackages.DigitsV2(), stranger);
+        var claimed = new SignedPackage { Manifest = forged.Package.Manifest, KeyId = Key.KeyId, Signature = forged.Package.Signature };
+        return RefusedAsync(forged with { Package = claimed }, UpdateFailure.BadSignature);
+    }
+
+    [Fact]
+    public Task A_package_for_another_model_is_refused()
+    {
+        var (manifest, model) = TestPackages.DigitsV2();
+        manifest.Name = "digits-cloud";
+        return RefusedAsync(Publishable((manifest, model)), UpdateFailure.WrongModel);
+    }
+
+    [Fact]
+    public Task A_package_for_another_device_class_is_refused() =>
+        RefusedAsync(TestPackages.Build(TestPackages.DigitsV2(), Key, "linux-riscv64"), UpdateFailure.WrongDeviceClass);
+
+    [Fact]
+    public Task A_package_declaring_a_model_over_the_size_limit_is_refused() =>
+        RefusedAsync(Publishable(TestPackages.DigitsV2()), UpdateFailure.TooLarge, new() { ["Updates:MaxModelBytes"] = "100000" });
+
+    [Fact]
+    public Task A_signed_package_whose_file_is_not_onnx_is_refused()
+    {
+        var (manifest, _) = TestPackages.DigitsV2();
+        var notOnnx = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("not an onnx model ", 400)));
+        return RefusedAsync(Publishable((manifest, notOnnx)), UpdateFailure.NotOnnx);
+    }
+
+    [Fact]
+    public Task A_model_that_fails_its_golden_self_test_is_refused()
+    {
+        var (manifest, model) = TestPackages.DigitsV2();
+        manifest.Golden[0].ExpectedTop1 = (manifest.Golden[0].ExpectedTop1 + 1) % manifest.Labels.Length;
+        return RefusedAsync(Publishable((manifest, model)), UpdateFailure.SelfTestFailed);
+    }
+
+    [Fact]
+    public Task A_model_onnx_runtime_cannot_load_is_refused()
+    {
+        var (manifest, _) = TestPackages.DigitsEdge("3.0.0");
+        return RefusedAsync(Publishable((manifest, TestPackages.UnloadableOnnx())), UpdateFailure.LoadFailed);
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private BuiltPackage Publishable((Edge.Shared.Models.ModelManifest, byte[]) model) => TestPackages.Build(model, Key);
+
+    private async Task RefusedAsync(BuiltPackage package, UpdateFailure expected, Dictionary<string, string?>? settings = null)
+    {
+        var (cloud, agent, deadline) = await StartAsync(settings);
+        using (deadline)
+        await using (cloud)
+        await using (agent)
+        {
+            cloud.Add(package);
+            await cloud.PublishDesiredAsync(package.Package, deadline.Token);
+            var failed = await cloud.WaitForStateAsync(UpdateState.Failed, null, deadline.Token);
+
+            Assert.Equal(expected, failed.Failure);
+            Assert.False(string.IsNullOrWhiteSpace(failed.Detail));
+            Assert.Equal((TestPackages.Factory, TestPackages.Factory), (failed.RunningVersion, (await agent.InferAsync()).ModelVersion));
+            Assert.False(Directory.Exists(Path.Combine(State.FullName, "models", "digits-edge", package.Manifest.Version)));
+            Assert.False(File.Exists(Path.Combine(State.FullName, "models", "current.json")));
+        }
+    }
+
+    private async Task<(TestCloud Cloud, UpdateAgent Agent, CancellationTokenSource Deadline)> StartAsync(Dictionary<string, string?>? settings = null)
+    {
+        var deadline = UpdateEndToEndTests.Deadline();
+        var cloud = await TestCloud.StartAsync(Device, deadline.Token);
+        var agent = await UpdateAgent.StartAsync(cloud, State.FullName, [Key.PublicKey], deadline.Token, settings);
+        return (cloud, agent, deadline);
+    }
+}

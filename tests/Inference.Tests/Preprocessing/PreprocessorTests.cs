@@ -1,0 +1,198 @@
+namespace Edge.Inference.Tests.Preprocessing;
+
+using Edge.Inference;
+using Edge.Shared.Models;
+using Edge.TestSupport;
+using Xunit;
+
+public sealed class PreprocessorTests
+{
+    private static readonly float[] Ramp = Enumerable.Range(0, 64).Select(i => (float)(i % 17)).ToArray();
+
+    [Theory]
+    [InlineData(new[] { 1, 1, 8, 8 })]
+    [InlineData(new[] { 1, 8, 8 })]
+    [InlineData(new[] { 8, 8 })]
+    public void Accepts_the_model_shape_with_or_without_batch_and_channel(int[] shape)
+    {
+        var destination = new float[64];
+        Digits().FromTensor(shape, Ramp, destination);
+        Assert.Equal(Ramp.Select(v => v / 16f), destination);
+    }
+
+    [Fact]
+    public void Refuses_a_wrong_shape_naming_the_expected_one()
+    {
+        var e = Assert.Throws<InvalidInputException>(() => Digits().FromTensor([1, 1, 8, 9], new float[72], new float[64]));
+        Assert.Equal("expected shape [1,1,8,8] (64 values), got [1,1,8,9]", e.Message);
+    }
+
+    [Theory]
+    [InlineData(new[] { 2, 1, 8, 8 })]
+    [InlineData(new[] { 64 })]
+    [InlineData(new int[0])]
+    [InlineData(new[] { 1, 1, 1, 8, 8 })]
+    public void Refuses_other_shapes(int[] shape)
+    {
+        Assert.Throws<InvalidInputException>(() => Digits().FromTensor(shape, new float[64], new float[64]));
+    }
+
+    [Fact]
+    public void A_gray_tensor_is_replicated_into_every_channel_of_an_rgb_model()
+    {
+        var destination = new float[48];
+        Rgb(4, 4).FromTensor([4, 4], Enumerable.Repeat(255f, 16).ToArray(), destination);
+        Assert.All(destination, v => Assert.Equal(1f, v, 1e-6f));
+    }
+
+    [Fact]
+    public void A_small_tensor_is_upscaled_by_a_whole_factor_with_half_pixel_bilinear()
+    {
+        var gray = new float[48];
+        Rgb(4, 4, rawScale: 1f).FromTensor([1, 1, 2, 2], [0f, 4f, 0f, 4f], gray);
+        Assert.Equal([0f, 1f, 3f, 4f], gray[..4]);
+        Assert.Equal(gray[..16], gray[16..32]);
+    }
+
+    [Theory]
+    [InlineData(new[] { 1, 1, 3, 3 })]
+    [InlineData(new[] { 1, 1, 4, 2 })]
+    [InlineData(new[] { 1, 2, 4, 4 })]
+    public void Refuses_sizes_that_do_not_scale_up_by_one_whole_factor(int[] shape)
+    {
+        var data = new float[shape.Aggregate(1, (a, b) => a * b)];
+        Assert.Throws<InvalidInputException>(() => Digits().FromTensor(shape, data, new float[64]));
+    }
+
+    [Fact]
+    public void Refuses_data_that_does_not_fill_the_shape()
+    {
+        var e = Assert.Throws<InvalidInputException>(() => Digits().FromTensor([1, 1, 8, 8], new float[63], new float[64]));
+        Assert.Equal("shape [1,1,8,8] needs 64 values, got 63", e.Message);
+    }
+
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    [InlineData(float.NegativeInfinity)]
+    public void Refuses_values_that_are_not_finite(float bad)
+    {
+        var data = (float[])Ramp.Clone();
+        data[5] = bad;
+        var e = Assert.Throws<InvalidInputException>(() => Digits().FromTensor([8, 8], data, new float[64]));
+        Assert.StartsWith("data[5] is ", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Normalises_each_channel_with_its_mean_and_std()
+    {
+        var rgb = Rgb(1, 1, mean: [0.5f, 0f, 1f], std: [0.5f, 1f, 2f], rawScale: 1f);
+        var destination = new float[3];
+        rgb.FromTensor([1, 3, 1, 1], [1f, 1f, 1f], destination);
+        Assert.Equal([1f, 1f, 0f], destination);
+    }
+
+    [Fact]
+    public void A_digit_image_gives_the_same_input_as_its_raw_tensor()
+    {
+        var fromTensor = new float[64];
+        var fromImage = new float[64];
+        Digits().FromTensor([8, 8], Ramp, fromTensor);
+        Digits().FromImage(TestImages.DigitPng(Ramp), fromImage);
+        for (var i = 0; i < 64; i++)
+        {
+            Assert.Equal(fromTensor[i], fromImage[i], 1f / 255f);
+        }
+    }
+
+    [Fact]
+    public void A_large_digit_image_is_area_averaged_down_to_the_model_size()
+    {
+        var fromTensor = new float[64];
+        var fromImage = new float[64];
+        Digits().FromTensor([8, 8], Ramp, fromTensor);
+        Digits().FromImage(TestImages.DigitPng(Ramp, block: 8), fromImage);
+        for (var i = 0; i < 64; i++)
+        {
+            Assert.Equal(fromTensor[i], fromImage[i], 1f / 255f);
+        }
+    }
+
+    [Fact]
+    public void A_gray_image_is_replicated_into_every_channel_of_an_rgb_model()
+    {
+        var destination = new float[3 * 4 * 4];
+        Rgb(4, 4).FromImage(TestImages.GrayPng(2, 2, (_, _) => 255), destination);
+        Assert.All(destination, v => Assert.Equal(1f, v, 1e-6f));
+    }
+
+    [Fact]
+    public void Refuses_bytes_that_are_not_an_image()
+    {
+        var e = Assert.Throws<InvalidInputException>(() => Digits().FromImage("hello, world"u8.ToArray(), new float[64]));
+        Assert.Contains("not a PNG or JPEG", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Refuses_a_corrupt_png()
+    {
+        var png = TestImages.DigitPng(Ramp, block: 4);
+        for (var i = 40; i < png.Length - 12; i++)
+        {
+            png[i] ^= 0x5A;
+        }
+
+        Assert.Throws<InvalidInputException>(() => Digits().FromImage(png, new float[64]));
+    }
+
+    [Fact]
+    public void Refuses_an_image_over_the_pixel_limit_before_decoding_it()
+    {
+        var preprocessor = new Preprocessor(DigitsInput(), maxImagePixels: 32 * 32);
+        var e = Assert.Throws<InvalidInputException>(() => preprocessor.FromImage(TestImages.GrayPng(64, 64, (_, _) => 0), new float[64]));
+        Assert.Contains("limit", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Refuses_a_long_thin_image_within_the_pixel_limit_naming_the_side_limit()
+    {
+        var e = Assert.Throws<InvalidInputException>(
+            () => Rgb(96, 96).FromImage(TestImages.GrayPng(1, ImageDecoder.MaxSide + 1, (_, _) => 0), new float[3 * 96 * 96]));
+        Assert.Contains("neither side may exceed", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_one_pixel_image_fills_the_whole_input_with_its_value()
+    {
+        var destination = new float[64];
+        Digits().FromImage(TestImages.GrayPng(1, 1, (_, _) => 0), destination);
+        Assert.All(destination, v => Assert.Equal(1f, v, 1e-6f));
+    }
+
+    [Fact]
+    public void A_16_bit_png_gives_the_same_input_as_its_8_bit_twin()
+    {
+        var expected = new float[64];
+        var actual = new float[64];
+        Digits().FromImage(TestImages.DigitPng(Ramp, block: 2), expected);
+        Digits().FromImage(TestImages.Reencode(TestImages.DigitPng(Ramp, block: 2), TestImages.SixteenBitPng), actual);
+        Assert.Equal(expected, actual, (a, b) => Math.Abs(a - b) < 1e-6f);
+    }
+
+    private static Preprocessor Digits() => new(DigitsInput());
+
+    private static ModelInput DigitsInput() => new()
+    {
+        Name = "input",
+        Shape = [-1, 1, 8, 8],
+        Preprocess = new Preprocess { RawScale = 1f / 16f, InvertImage = true, Mean = [0f], Std = [1f] },
+    };
+
+    private static Preprocessor Rgb(int h, int w, float[]? mean = null, float[]? std = null, float rawScale = 1f / 255f) => new(new ModelInput
+    {
+        Name = "input",
+        Shape = [-1, 3, h, w],
+        ColorSpace = "rgb",
+        Preprocess = new Preprocess { RawScale = rawScale, Mean = mean ?? [0f], Std = std ?? [1f] },
+    });
+}
