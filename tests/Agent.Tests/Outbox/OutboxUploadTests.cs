@@ -57,8 +57,10 @@ public sealed class OutboxUploadTests : IDisposable
 
         var metrics = new AgentMetrics();
         using var store = new OutboxStore(Path.Combine(_dir, "outbox.db"), 100, 1 << 20, metrics);
-        var good = Enumerable.Range(0, 6).Select(i => OutboxStoreTests.Entry(OutboxKind.HardExample, i)).ToArray();
-        var bad = OutboxStoreTests.Entry(OutboxKind.HardExample, 9) with { LocalLabel = "bad" };
+        // Created now: the drain expires entries older than Outbox:Ttl on the real clock, so a fixed date would expire one day.
+        var now = DateTimeOffset.UtcNow;
+        var good = Enumerable.Range(0, 6).Select(i => OutboxStoreTests.Entry(OutboxKind.HardExample, i, at: now)).ToArray();
+        var bad = OutboxStoreTests.Entry(OutboxKind.HardExample, 9, at: now) with { LocalLabel = "bad" };
         store.Add([good[0], good[1], good[2]]);
         var options = new OutboxOptions { DrainBatchSize = 3, RetryMinDelay = TimeSpan.FromMilliseconds(10), RetryMaxDelay = TimeSpan.FromMilliseconds(50) };
         await using var services = new ServiceCollection()
