@@ -44,7 +44,7 @@ public sealed partial class StartupFailureTests : IDisposable
         // Read first by the model's constructor, which runs while the host builds its hosted services.
         var exited = await RunAsync(new() { ["Inference__Slots"] = "0" });
 
-        AssertRefused(exited, 78, "invalid configuration", "InferenceOptions", "Slots");
+        AssertRefused(exited, 78, "invalid configuration", "Slots");
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 namespace Edge.Agent.Hosting;
 
 using System.Reflection;
-using Edge.Agent.Inference;
+using Edge.Agent.Serving;
 using Edge.Inference;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;

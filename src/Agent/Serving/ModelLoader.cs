@@ -1,6 +1,6 @@
 namespace Edge.Agent.Serving;
 
-using Edge.Agent.Updates;
+using Edge.Agent.Updater;
 using Edge.Inference;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +19,7 @@ internal sealed partial class ModelLoader(IServiceProvider services, ILogger<Mod
         try
         {
             return new LocalModel(
-                services.GetRequiredService<IOptions<InferenceOptions>>(),
+                services.GetRequiredService<IOptions<ServingOptions>>(),
                 services.GetRequiredService<ILogger<LocalModel>>(),
                 services.GetService<StartupModelSelector>());
         }
