@@ -76,6 +76,9 @@ internal sealed class EdgeStack : IAsyncDisposable
             ["Mqtt:Port"] = Str(brokerPort),
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };
+
+        // Tests that need the cloud's answer get it on a loaded runner; those of outages and deadlines set their own.
+        Merge(agentConfig, PatientCloud.Settings);
         Merge(agentConfig, agentOverrides);
         var agent = AgentApplication.Create([], agentConfig);
         await agent.StartAsync(cancellationToken);

@@ -2,6 +2,7 @@ namespace Edge.Agent.Tests.CloudClient;
 
 using Edge.Agent.CloudClient;
 using Edge.Agent.Hosting;
+using Edge.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -18,6 +19,9 @@ internal static class CloudClientHost
             ["Cloud:BaseUrl"] = baseUrl,
             ["Cloud:RetryBaseDelay"] = "00:00:00",
         });
+
+        // On the system clock a slow runner must not time out an answer the test asserts; a test can set its own.
+        builder.Configuration.AddInMemoryCollection(PatientCloud.Settings);
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         if (log is not null)
         {

@@ -36,6 +36,13 @@ internal sealed class TestAgentHost : IAsyncDisposable
             ["Cloud:BaseUrl"] = cloudUrl,
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };
+
+        // A cloud answer is never lost to a slow runner; a test of the deadline sets its own.
+        foreach (var (key, value) in PatientCloud.Settings)
+        {
+            overrides[key] = value;
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             overrides[key] = value;
