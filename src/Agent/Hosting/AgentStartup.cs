@@ -26,7 +26,6 @@ public static partial class AgentStartup
     public static async Task<int> RunAsync(string[] args)
     {
         WebApplication app;
-        ILoggerFactory loggers;
         try
         {
             app = AgentApplication.Create(args);
@@ -38,17 +37,8 @@ public static partial class AgentStartup
             return e is InvalidDataException or FormatException ? AgentExitCodes.InvalidConfiguration : AgentExitCodes.CannotStart;
         }
 
-        try
-        {
-            loggers = app.Services.GetRequiredService<ILoggerFactory>();
-        }
-        catch (Exception e)
-        {
-            await Console.Error.WriteLineAsync($"[{DateTime.Now:HH:mm:ss} FTL] The agent cannot start: the logging configuration is invalid: {Describe(e)}");
-            await DisposeQuietlyAsync(app);
-            return AgentExitCodes.InvalidConfiguration;
-        }
-
+        // Building the app already resolved the logger factory (an invalid logging configuration fails Create above).
+        var loggers = app.Services.GetRequiredService<ILoggerFactory>();
         try
         {
             Prepare(app.Services);

@@ -1,42 +1,30 @@
 namespace Edge.Inference;
 
 using System.Text;
+using Edge.Shared.Serialization;
 
 /// <summary>
-/// What an ONNX file says about itself, read straight from the protobuf wire format (no ONNX dependency): IR version,
-/// producer, opsets, the graph's inputs, outputs and nodes. Enough to tell what a model's output holds (a final
-/// Softmax means probabilities) and to describe a model a user brings.
+/// What an ONNX file says about its graph, read straight from the protobuf wire format (no ONNX dependency): the
+/// default-domain opset, the graph's inputs, outputs and nodes. Enough to tell what a model's output holds (a final
+/// Softmax means probabilities).
 /// </summary>
 public sealed class OnnxGraph
 {
-    // ModelProto: ir_version 1, producer_name 2, producer_version 3, graph 7, opset_import 8.
-    // GraphProto: node 1, name 2, input 11, output 12. NodeProto: input 1, output 2, name 3, op_type 4, domain 7.
-    // OperatorSetIdProto: domain 1, version 2. ValueInfoProto: name 1.
-    private const int Varint = 0;
-    private const int Fixed64 = 1;
-    private const int LengthDelimited = 2;
-    private const int Fixed32 = 5;
-
-    private readonly Dictionary<string, OnnxNode> _producers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _opsets = new(StringComparer.Ordinal);
+    // ModelProto: ir_version 1, graph 7, opset_import 8. GraphProto: node 1, initializer 5, input 11, output 12.
+    // NodeProto: input 1, output 2, name 3, op_type 4. OperatorSetIdProto: domain 1, version 2. ValueInfoProto and
+    // TensorProto: name 1 and 8.
     private readonly List<string> _inputs = [];
     private readonly List<string> _outputs = [];
     private readonly List<OnnxNode> _nodes = [];
     private readonly HashSet<string> _initializers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OnnxNode> _producers = new(StringComparer.Ordinal);
 
     private OnnxGraph()
     {
     }
 
-    public long IrVersion { get; private set; }
-
-    public string Producer { get; private set; } = "";
-
-    /// <summary>Opset per domain; the default ONNX domain is the empty string.</summary>
-    public IReadOnlyDictionary<string, long> Opsets => _opsets;
-
     /// <summary>The default-domain opset (0 when the file declares none).</summary>
-    public long Opset => _opsets.GetValueOrDefault("");
+    public long Opset { get; private set; }
 
     /// <summary>Graph inputs that are not initializers, in file order.</summary>
     public IReadOnlyList<string> Inputs => _inputs;
@@ -66,63 +54,52 @@ public sealed class OnnxGraph
         return graph;
     }
 
-    /// <summary>The node that computes <paramref name="value"/>, or null for a graph input, an initializer or an unknown name.</summary>
-    public OnnxNode? ProducerOf(string value) => _producers.GetValueOrDefault(value);
-
     /// <summary>
     /// The last node that changes the values of <paramref name="output"/>: shape-only ops in front of it (Identity,
     /// Reshape, Flatten, Squeeze, Unsqueeze) are looked through, so a Softmax followed by a Reshape still counts.
+    /// Null for a graph input, an initializer or an unknown name.
     /// </summary>
     public OnnxNode? LastComputingNode(string output)
     {
-        var node = ProducerOf(output);
+        var node = _producers.GetValueOrDefault(output);
         for (var hops = 0; node is not null && hops < 64 && IsShapeOnly(node.OpType) && node.Inputs.Count > 0; hops++)
         {
-            node = ProducerOf(node.Inputs[0]);
+            node = _producers.GetValueOrDefault(node.Inputs[0]);
         }
 
         return node;
     }
 
-    /// <summary>How many nodes of each op type, most frequent first.</summary>
-    public IReadOnlyList<KeyValuePair<string, int>> OpCounts() =>
-        [.. _nodes.GroupBy(n => n.OpType, StringComparer.Ordinal)
-            .Select(g => new KeyValuePair<string, int>(g.Key, g.Count()))
-            .OrderByDescending(p => p.Value)
-            .ThenBy(p => p.Key, StringComparer.Ordinal)];
-
     private static bool IsShapeOnly(string op) => op is "Identity" or "Reshape" or "Flatten" or "Squeeze" or "Unsqueeze";
+
+    private static string Utf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
 
     private bool TryReadModel(ReadOnlySpan<byte> model)
     {
-        var pos = 0;
-        bool hasIr = false, hasGraph = false;
-        while (pos < model.Length)
+        var reader = new ProtobufReader(model);
+        bool hasIrVersion = false, hasGraph = false;
+        while (!reader.End)
         {
-            if (!TryReadField(model, ref pos, out var field, out var wire, out var value, out var start, out var length))
+            if (!reader.TryRead())
             {
                 return false;
             }
 
-            switch (field, wire)
+            switch (reader.Field, reader.WireType)
             {
-                case (1, Varint):
-                    IrVersion = (long)value;
-                    hasIr = true;
+                case (1, ProtobufReader.Varint):
+                    hasIrVersion = true;
                     break;
-                case (2, LengthDelimited):
-                    Producer = Utf8(model.Slice(start, length));
-                    break;
-                case (7, LengthDelimited):
-                    if (!TryReadGraph(model.Slice(start, length)))
+                case (7, ProtobufReader.LengthDelimited):
+                    if (!TryReadGraph(reader.Payload))
                     {
                         return false;
                     }
 
                     hasGraph = true;
                     break;
-                case (8, LengthDelimited):
-                    if (!TryReadOpset(model.Slice(start, length)))
+                case (8, ProtobufReader.LengthDelimited):
+                    if (!TryReadOpset(reader.Payload))
                     {
                         return false;
                     }
@@ -131,81 +108,67 @@ public sealed class OnnxGraph
             }
         }
 
-        return hasIr && hasGraph;
+        return hasIrVersion && hasGraph;
     }
 
-    private bool TryReadOpset(ReadOnlySpan<byte> span)
+    private bool TryReadOpset(ReadOnlySpan<byte> message)
     {
-        var pos = 0;
+        var reader = new ProtobufReader(message);
         var domain = "";
         long version = 0;
-        while (pos < span.Length)
+        while (!reader.End)
         {
-            if (!TryReadField(span, ref pos, out var field, out var wire, out var value, out var start, out var length))
+            if (!reader.TryRead())
             {
                 return false;
             }
 
-            if (field == 1 && wire == LengthDelimited)
+            if (reader.Field == 1 && reader.WireType == ProtobufReader.LengthDelimited)
             {
-                domain = Utf8(span.Slice(start, length));
+                domain = Utf8(reader.Payload);
             }
-            else if (field == 2 && wire == Varint)
+            else if (reader.Field == 2 && reader.WireType == ProtobufReader.Varint)
             {
-                version = (long)value;
+                version = (long)reader.Value;
             }
         }
 
         // "ai.onnx" is the default domain spelled out.
-        _opsets[domain == "ai.onnx" ? "" : domain] = version;
+        if (domain is "" or "ai.onnx")
+        {
+            Opset = version;
+        }
+
         return true;
     }
 
-    private bool TryReadGraph(ReadOnlySpan<byte> span)
+    private bool TryReadGraph(ReadOnlySpan<byte> message)
     {
-        var pos = 0;
-        while (pos < span.Length)
+        var reader = new ProtobufReader(message);
+        while (!reader.End)
         {
-            if (!TryReadField(span, ref pos, out var field, out var wire, out _, out var start, out var length))
+            if (!reader.TryRead())
             {
                 return false;
             }
 
-            if (wire != LengthDelimited)
+            if (reader.WireType != ProtobufReader.LengthDelimited)
             {
                 continue;
             }
 
-            var body = span.Slice(start, length);
-            switch (field)
+            switch (reader.Field)
             {
-                case 1:
-                    if (!TryReadNode(body))
-                    {
-                        return false;
-                    }
-
-                    break;
+                case 1 when !TryReadNode(reader.Payload):
+                    return false;
                 case 5:
-                    if (TryReadString(body, 8, out var initializer))
-                    {
-                        _initializers.Add(initializer);
-                    }
-
+                    AddName(reader.Payload, 8, name => _initializers.Add(name));
                     break;
                 case 11:
-                    if (TryReadString(body, 1, out var input))
-                    {
-                        _inputs.Add(input);
-                    }
-
+                    AddName(reader.Payload, 1, _inputs.Add);
                     break;
                 case 12:
-                    if (TryReadString(body, 1, out var output))
-                    {
-                        _outputs.Add(output);
-                    }
-
+                    AddName(reader.Payload, 1, _outputs.Add);
                     break;
             }
         }
@@ -213,134 +176,71 @@ public sealed class OnnxGraph
         return true;
     }
 
-    private bool TryReadNode(ReadOnlySpan<byte> span)
+    private bool TryReadNode(ReadOnlySpan<byte> message)
     {
-        var pos = 0;
+        var reader = new ProtobufReader(message);
         List<string> inputs = [], outputs = [];
-        string name = "", op = "", domain = "";
-        while (pos < span.Length)
+        string name = "", op = "";
+        while (!reader.End)
         {
-            if (!TryReadField(span, ref pos, out var field, out var wire, out _, out var start, out var length))
+            if (!reader.TryRead())
             {
                 return false;
             }
 
-            if (wire != LengthDelimited)
+            if (reader.WireType != ProtobufReader.LengthDelimited)
             {
                 continue;
             }
 
-            var text = field is 1 or 2 or 3 or 4 or 7 ? Utf8(span.Slice(start, length)) : null;
-            switch (field)
+            switch (reader.Field)
             {
                 case 1:
-                    inputs.Add(text!);
+                    inputs.Add(Utf8(reader.Payload));
                     break;
                 case 2:
-                    outputs.Add(text!);
+                    outputs.Add(Utf8(reader.Payload));
                     break;
                 case 3:
-                    name = text!;
+                    name = Utf8(reader.Payload);
                     break;
                 case 4:
-                    op = text!;
-                    break;
-                case 7:
-                    domain = text!;
+                    op = Utf8(reader.Payload);
                     break;
             }
         }
 
-        _nodes.Add(new OnnxNode(name, op, domain, inputs, outputs));
+        _nodes.Add(new OnnxNode(name, op, inputs, outputs));
         return true;
     }
 
-    /// <summary>The last string in field <paramref name="wanted"/> of a message (protobuf's last-one-wins).</summary>
-    private static bool TryReadString(ReadOnlySpan<byte> span, int wanted, out string value)
+    /// <summary>
+    /// Adds a value info's or initializer's name (field <paramref name="nameField"/>; last one wins, as in protobuf). A
+    /// malformed one is left out: the graph's nodes decide, and ONNX Runtime has the last word on the file.
+    /// </summary>
+    private static void AddName(ReadOnlySpan<byte> message, int nameField, Action<string> add)
     {
-        value = "";
-        var found = false;
-        var pos = 0;
-        while (pos < span.Length)
+        var reader = new ProtobufReader(message);
+        string? name = null;
+        while (!reader.End)
         {
-            if (!TryReadField(span, ref pos, out var field, out var wire, out _, out var start, out var length))
+            if (!reader.TryRead())
             {
-                return false;
+                return;
             }
 
-            if (field == wanted && wire == LengthDelimited)
+            if (reader.Field == nameField && reader.WireType == ProtobufReader.LengthDelimited)
             {
-                value = Utf8(span.Slice(start, length));
-                found = true;
-            }
-        }
-
-        return found;
-    }
-
-    private static string Utf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
-
-    private static bool TryReadField(
-        ReadOnlySpan<byte> span, ref int pos, out int field, out int wire, out ulong value, out int start, out int length)
-    {
-        field = wire = start = length = 0;
-        value = 0;
-        if (!TryReadVarint(span, ref pos, out var tag) || (tag >> 3) is 0 or > int.MaxValue)
-        {
-            return false;
-        }
-
-        field = (int)(tag >> 3);
-        wire = (int)(tag & 7);
-        switch (wire)
-        {
-            case Varint:
-                return TryReadVarint(span, ref pos, out value);
-            case Fixed64:
-                return Advance(span, ref pos, 8);
-            case Fixed32:
-                return Advance(span, ref pos, 4);
-            case LengthDelimited:
-                if (!TryReadVarint(span, ref pos, out var size) || size > (ulong)(span.Length - pos))
-                {
-                    return false;
-                }
-
-                (start, length) = (pos, (int)size);
-                pos += (int)size;
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    private static bool Advance(ReadOnlySpan<byte> span, ref int pos, int count)
-    {
-        if (span.Length - pos < count)
-        {
-            return false;
-        }
-
-        pos += count;
-        return true;
-    }
-
-    private static bool TryReadVarint(ReadOnlySpan<byte> span, ref int pos, out ulong value)
-    {
-        value = 0;
-        for (var shift = 0; shift < 64 && pos < span.Length; shift += 7)
-        {
-            var b = span[pos++];
-            value |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return true;
+                name = Utf8(reader.Payload);
             }
         }
 
-        return false;
+        if (name is not null)
+        {
+            add(name);
+        }
     }
 }
 
 /// <summary>One node of an <see cref="OnnxGraph"/>.</summary>
-public sealed record OnnxNode(string Name, string OpType, string Domain, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs);
+public sealed record OnnxNode(string Name, string OpType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs);

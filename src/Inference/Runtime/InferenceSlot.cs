@@ -71,9 +71,6 @@ public sealed class InferenceSlot : IDisposable
     public ScoreResult Score(ScoreFunction function, int row = 0) =>
         Scoring.Score(OutputRow(row), _model.OutputKind, _model.Manifest.Temperature, function, _probabilities);
 
-    /// <summary>The calibrated class probabilities of the last <see cref="Score"/> (valid until the next score).</summary>
-    public ReadOnlySpan<float> Probabilities => _probabilities;
-
     /// <summary>Preprocesses <paramref name="input"/> into row 0, runs it and scores it: one local inference.</summary>
     /// <exception cref="InvalidInputException">The input does not fit the model; nothing ran.</exception>
     public Prediction Predict(in PredictionInput input, ScoreFunction function)

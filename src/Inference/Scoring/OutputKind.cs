@@ -29,15 +29,15 @@ public static class OutputKinds
 
     public static bool TryParse(string? value, out OutputKind kind)
     {
-        kind = value switch
+        (var known, kind) = value switch
         {
-            Logits => OutputKind.Logits,
-            Probabilities => OutputKind.Probabilities,
-            LogProbabilities => OutputKind.LogProbabilities,
-            Sigmoid => OutputKind.Sigmoid,
-            _ => (OutputKind)(-1),
+            Logits => (true, OutputKind.Logits),
+            Probabilities => (true, OutputKind.Probabilities),
+            LogProbabilities => (true, OutputKind.LogProbabilities),
+            Sigmoid => (true, OutputKind.Sigmoid),
+            _ => (false, OutputKind.Logits),
         };
-        return Enum.IsDefined(kind);
+        return known;
     }
 
     public static string Name(OutputKind kind) => kind switch

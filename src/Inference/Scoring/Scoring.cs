@@ -8,21 +8,7 @@ public static class Scoring
     /// <summary>softmax(logits / T) into <paramref name="probabilities"/>, computed in double around the max logit.</summary>
     public static void Softmax(ReadOnlySpan<float> logits, double temperature, Span<float> probabilities)
     {
-        if (logits.IsEmpty)
-        {
-            throw new ArgumentException("logits are empty", nameof(logits));
-        }
-
-        if (probabilities.Length < logits.Length)
-        {
-            throw new ArgumentException($"probabilities need {logits.Length} elements", nameof(probabilities));
-        }
-
-        if (!(temperature > 0) || double.IsInfinity(temperature))
-        {
-            throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "temperature must be a positive number");
-        }
-
+        CheckArguments(logits, temperature, probabilities);
         double max = logits[0];
         for (var i = 1; i < logits.Length; i++)
         {
@@ -76,11 +62,8 @@ public static class Scoring
     }
 
     /// <summary>Calibrates <paramref name="logits"/> and scores them; <paramref name="probabilities"/> is scratch (≥ classes).</summary>
-    public static ScoreResult Score(ReadOnlySpan<float> logits, double temperature, ScoreFunction function, Span<float> probabilities)
-    {
-        Softmax(logits, temperature, probabilities);
-        return Score(probabilities[..logits.Length], function);
-    }
+    public static ScoreResult Score(ReadOnlySpan<float> logits, double temperature, ScoreFunction function, Span<float> probabilities) =>
+        Score(logits, OutputKind.Logits, temperature, function, probabilities);
 
     /// <summary>Scores probabilities that already sum to one.</summary>
     public static ScoreResult Score(ReadOnlySpan<float> probabilities, ScoreFunction function)
@@ -170,7 +153,7 @@ public static class Scoring
     {
         if (values.IsEmpty)
         {
-            throw new ArgumentException("the output is empty", nameof(values));
+            throw new ArgumentException("the output values are empty", nameof(values));
         }
 
         if (probabilities.Length < values.Length)
