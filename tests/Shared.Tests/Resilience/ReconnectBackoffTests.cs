@@ -1,4 +1,4 @@
-namespace Edge.Agent.Tests.Mqtt;
+namespace Edge.Shared.Tests.Resilience;
 
 using Edge.Shared.Resilience;
 using Xunit;

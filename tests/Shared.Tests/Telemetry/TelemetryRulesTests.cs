@@ -1,4 +1,4 @@
-namespace Edge.Cloud.Tests.Telemetry;
+namespace Edge.Shared.Tests.Telemetry;
 
 using Edge.Shared.Telemetry;
 using Xunit;
