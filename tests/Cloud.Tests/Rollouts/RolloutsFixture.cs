@@ -5,6 +5,7 @@ using System.Net;
 using System.Text;
 using Edge.Cloud.Devices;
 using Edge.Cloud.Rollouts;
+using Edge.Cloud.Tests.Models;
 using Edge.Cloud.Tests.Support;
 using Edge.Shared.Serialization;
 using Edge.Shared.Updates;

@@ -1,4 +1,4 @@
-namespace Edge.Cloud.Tests;
+namespace Edge.Cloud.Tests.Models;
 
 using System.Net.Http.Headers;
 using Edge.Cloud.Tests.Support;

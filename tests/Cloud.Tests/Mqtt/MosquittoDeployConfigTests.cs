@@ -1,4 +1,4 @@
-namespace Edge.Cloud.Tests;
+namespace Edge.Cloud.Tests.Mqtt;
 
 using System.Globalization;
 using Edge.Cloud.Devices;

@@ -1,4 +1,4 @@
-namespace Edge.Cloud.Tests;
+namespace Edge.Cloud.Tests.HardExamples;
 
 using System.Globalization;
 using System.Net;

@@ -1,4 +1,4 @@
-namespace Edge.Cloud.Tests;
+namespace Edge.Cloud.Tests.Admission;
 
 using System.Net;
 using System.Text;

@@ -1,4 +1,4 @@
-namespace Edge.Cloud.Tests;
+namespace Edge.Cloud.Tests.Storage;
 
 using Edge.Cloud.Tests.Support;
 using Edge.Shared.Mqtt;
@@ -62,7 +62,7 @@ public sealed class RestartTests : IDisposable
         using var deadline = Deadline.Within(TimeSpan.FromSeconds(60));
         await using (var first = await CloudHost.StartAsync(_folder.Path))
         {
-            var store = first.Service<Devices.ReportedConfigStore>();
+            var store = first.Service<Edge.Cloud.Devices.ReportedConfigStore>();
             await using var device = await MqttProbe.ConnectAsync(first.MqttPort, deadline.Token);
             var seen = store.WaitForAsync("dev-keep", _ => true, deadline.Token);
             await device.PublishReportedAsync(new Shared.Config.ReportedConfig { DeviceId = "dev-keep", Group = "g", Threshold = 0.42 }, deadline.Token);

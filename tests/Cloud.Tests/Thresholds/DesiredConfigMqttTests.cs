@@ -1,4 +1,4 @@
-namespace Edge.Cloud.Tests;
+namespace Edge.Cloud.Tests.Thresholds;
 
 using Edge.Cloud.Tests.Support;
 using Edge.Shared.Config;

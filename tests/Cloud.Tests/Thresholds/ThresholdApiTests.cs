@@ -1,4 +1,4 @@
-namespace Edge.Cloud.Tests;
+namespace Edge.Cloud.Tests.Thresholds;
 
 using System.Net;
 using Edge.Cloud.Tests.Support;
@@ -192,7 +192,7 @@ public sealed class ThresholdApiTests(CloudFixture fixture) : IClassFixture<Clou
         await Http.PutJsonAsync("/v1/thresholds/groups/audited", """{"threshold":0.1,"by":"bob"}""", Ct);
         await Http.PutJsonAsync("/v1/thresholds/groups/audited", """{"threshold":0.2,"by":"carol"}""", Ct);
 
-        var entries = await (await Http.GetAsync("/v1/thresholds/audit?limit=1000", Ct)).ReadAsync(Hosting.CloudJsonContext.Default.AuditEntryArray, Ct);
+        var entries = await (await Http.GetAsync("/v1/thresholds/audit?limit=1000", Ct)).ReadAsync(Edge.Cloud.Hosting.CloudJsonContext.Default.AuditEntryArray, Ct);
         var latest = entries.First(e => e.Target == "audited");
 
         Assert.Equal("carol", latest.By);

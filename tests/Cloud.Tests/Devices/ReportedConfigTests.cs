@@ -1,4 +1,4 @@
-namespace Edge.Cloud.Tests;
+namespace Edge.Cloud.Tests.Devices;
 
 using System.Net;
 using System.Text.Json;

@@ -1,4 +1,4 @@
-namespace Edge.Cloud.Tests;
+namespace Edge.Cloud.Tests.Fallback;
 
 using System.Net;
 using System.Text;
@@ -8,7 +8,7 @@ using Edge.Shared.Serialization;
 using Edge.TestSupport;
 using Xunit;
 
-public sealed class InferenceApiTests(CloudFixture fixture) : IClassFixture<CloudFixture>
+public sealed class InferEndpointTests(CloudFixture fixture) : IClassFixture<CloudFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

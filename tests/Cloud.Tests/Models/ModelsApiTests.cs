@@ -1,4 +1,4 @@
-namespace Edge.Cloud.Tests;
+namespace Edge.Cloud.Tests.Models;
 
 using System.Net;
 using System.Security.Cryptography;

@@ -1,4 +1,4 @@
-namespace Edge.Cloud.Tests;
+namespace Edge.Cloud.Tests.Fallback;
 
 using System.Net;
 using System.Net.Http.Headers;
