@@ -22,14 +22,14 @@ public sealed class UpdateResumeTests : UpdateTestBase
         // First run: the cloud answers the first blocks only, then the agent stops mid-download.
         cloud.Serve = index => index < FirstRun;
         await cloud.PublishDesiredAsync(package.Package, ct);
-        await using (var first = await UpdateAgent.StartAsync(cloud, State.FullName, [Key.PublicKey], ct))
+        await using (var first = await TestAgentHost.StartAsync(cloud.Agent(State.FullName, [Key.PublicKey]), ct))
         {
             await Requests.EventuallyAsync(() => first.Reporter.Latest is { State: UpdateState.Downloading, BlocksReceived: FirstRun }, "the first blocks");
         }
 
         var firstRequests = cloud.Requested.Count;
         cloud.Serve = _ => true;
-        await using var second = await UpdateAgent.StartAsync(cloud, State.FullName, [Key.PublicKey], ct);
+        await using var second = await TestAgentHost.StartAsync(cloud.Agent(State.FullName, [Key.PublicKey]), ct);
         await cloud.WaitForStateAsync(UpdateState.Applied, TestPackages.V2, ct);
 
         var secondRun = cloud.Requested.Skip(firstRequests).Distinct().ToList();
