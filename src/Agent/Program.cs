@@ -1,4 +1,4 @@
-using Edge.Agent;
+using Edge.Agent.Hosting;
 
-var app = AgentApplication.Create(args);
-await app.RunAsync();
+// A start-up that fails ends with one critical line and an exit code from AgentExitCodes (docs/agent.md).
+return await AgentStartup.RunAsync(args);

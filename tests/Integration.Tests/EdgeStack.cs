@@ -28,7 +28,9 @@ internal sealed class EdgeStack : IAsyncDisposable
         Cloud = cloud;
         Agent = agent;
         _dir = dir;
-        CloudHttp = new HttpClient { BaseAddress = new Uri(cloud.Urls.First()), Timeout = TimeSpan.FromSeconds(30) };
+        // Generous: creating a rollout builds its packages (a delta of the camera model), slow on a loaded 2-core runner;
+        // tests bound their waits with their own deadlines.
+        CloudHttp = new HttpClient { BaseAddress = new Uri(cloud.Urls.First()), Timeout = TimeSpan.FromSeconds(120) };
         AgentHttp = new HttpClient { BaseAddress = new Uri(agent.Urls.First()), Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -76,6 +78,9 @@ internal sealed class EdgeStack : IAsyncDisposable
             ["Mqtt:Port"] = Str(brokerPort),
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };
+
+        // Tests that need the cloud's answer get it on a loaded runner; those of outages and deadlines set their own.
+        Merge(agentConfig, PatientCloud.Settings);
         Merge(agentConfig, agentOverrides);
         var agent = AgentApplication.Create([], agentConfig);
         await agent.StartAsync(cancellationToken);

@@ -34,6 +34,8 @@ public static class AgentHosting
             .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()
+            // Start-up failures are logged as one critical line without a stack trace (AgentStartup).
+            .Filter.ByExcluding(AgentStartup.IsHostStartupFaulted)
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<AgentOptions>()

@@ -72,102 +72,119 @@ internal sealed class OutboxStore : IDisposable
 
     /// <summary>Stores the entries in one transaction, then evicts by the drop order until both bounds hold.</summary>
     /// <returns>How many were stored (an entry larger than the whole byte bound is dropped as <c>too-large</c>).</returns>
+    /// <remarks>
+    /// Depth and drop counts change only once the transaction has committed: a statement that fails part-way (a full
+    /// disk, a constraint) rolls back every row of the batch, so nothing of it is counted; the depth is then re-read
+    /// from the table.
+    /// </remarks>
     public int Add(IReadOnlyList<OutboxEntry> entries)
     {
         lock (_lock)
         {
-            using var transaction = _connection.BeginTransaction();
-            using var insert = _connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = """
-                INSERT OR IGNORE INTO outbox (id, created_at, kind, content_type, payload, local_label, score, reason)
-                VALUES ($id, $at, $kind, $type, $payload, $label, $score, $reason);
-                """;
-            var id = insert.Parameters.Add("$id", SqliteType.Text);
-            var at = insert.Parameters.Add("$at", SqliteType.Integer);
-            var kind = insert.Parameters.Add("$kind", SqliteType.Integer);
-            var type = insert.Parameters.Add("$type", SqliteType.Text);
-            var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
-            var label = insert.Parameters.Add("$label", SqliteType.Text);
-            var score = insert.Parameters.Add("$score", SqliteType.Real);
-            var reason = insert.Parameters.Add("$reason", SqliteType.Text);
+            var depth = new Depth(_count, _bytes);
+            var drops = new List<(string Reason, OutboxKind Kind, int Count)>();
             var stored = 0;
-            foreach (var e in entries)
-            {
-                if (e.Payload.Length > _maxBytes)
-                {
-                    _metrics.RecordOutboxDrop(DropReasons.TooLarge, KindLabel(e.Kind), 1);
-                    continue;
-                }
-
-                id.Value = e.Id.ToString("D");
-                at.Value = e.CreatedAt.ToUnixTimeMilliseconds();
-                kind.Value = (int)e.Kind;
-                type.Value = e.ContentType;
-                payload.Value = e.Payload;
-                label.Value = e.LocalLabel;
-                score.Value = e.Score;
-                reason.Value = e.Reason;
-                if (insert.ExecuteNonQuery() == 1)
-                {
-                    stored++;
-                    _count++;
-                    _bytes += e.Payload.Length;
-                }
-            }
-
+            using var transaction = _connection.BeginTransaction();
             try
             {
-                Evict(transaction);
+                using var insert = _connection.CreateCommand();
+                insert.Transaction = transaction;
+                insert.CommandText = """
+                    INSERT OR IGNORE INTO outbox (id, created_at, kind, content_type, payload, local_label, score, reason)
+                    VALUES ($id, $at, $kind, $type, $payload, $label, $score, $reason);
+                    """;
+                var id = insert.Parameters.Add("$id", SqliteType.Text);
+                var at = insert.Parameters.Add("$at", SqliteType.Integer);
+                var kind = insert.Parameters.Add("$kind", SqliteType.Integer);
+                var type = insert.Parameters.Add("$type", SqliteType.Text);
+                var payload = insert.Parameters.Add("$payload", SqliteType.Blob);
+                var label = insert.Parameters.Add("$label", SqliteType.Text);
+                var score = insert.Parameters.Add("$score", SqliteType.Real);
+                var reason = insert.Parameters.Add("$reason", SqliteType.Text);
+                foreach (var e in entries)
+                {
+                    if (e.Payload.Length > _maxBytes)
+                    {
+                        drops.Add((DropReasons.TooLarge, e.Kind, 1));
+                        continue;
+                    }
+
+                    id.Value = e.Id.ToString("D");
+                    at.Value = e.CreatedAt.ToUnixTimeMilliseconds();
+                    kind.Value = (int)e.Kind;
+                    type.Value = e.ContentType;
+                    payload.Value = e.Payload;
+                    label.Value = e.LocalLabel;
+                    score.Value = e.Score;
+                    reason.Value = e.Reason;
+                    if (insert.ExecuteNonQuery() == 1)
+                    {
+                        stored++;
+                        depth.Count++;
+                        depth.Bytes += e.Payload.Length;
+                    }
+                }
+
+                Evict(transaction, ref depth, drops);
                 transaction.Commit();
             }
             catch
             {
-                transaction.Rollback();
-                Reload();
+                Abandon(transaction);
                 throw;
             }
 
-            Publish();
+            Apply(depth, drops);
             _metrics.OutboxEnqueued.Add(stored);
             return stored;
         }
     }
 
-    /// <summary>Drops entries created before <paramref name="cutoff"/>, counted as <c>expired</c>.</summary>
+    /// <summary>Drops entries created before <paramref name="cutoff"/>, counted as <c>expired</c> (once committed).</summary>
     public int Expire(DateTimeOffset cutoff)
     {
         lock (_lock)
         {
-            using var transaction = _connection.BeginTransaction();
+            var depth = new Depth(_count, _bytes);
+            var drops = new List<(string Reason, OutboxKind Kind, int Count)>();
             var dropped = 0;
-            foreach (var kind in DropOrder)
+            using var transaction = _connection.BeginTransaction();
+            try
             {
-                using var delete = _connection.CreateCommand();
-                delete.Transaction = transaction;
-                delete.CommandText = "DELETE FROM outbox WHERE kind = $kind AND created_at < $cutoff RETURNING length(payload);";
-                delete.Parameters.AddWithValue("$kind", (int)kind);
-                delete.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
-                var n = 0;
-                using (var reader = delete.ExecuteReader())
+                foreach (var kind in DropOrder)
                 {
-                    while (reader.Read())
+                    using var delete = _connection.CreateCommand();
+                    delete.Transaction = transaction;
+                    delete.CommandText = "DELETE FROM outbox WHERE kind = $kind AND created_at < $cutoff RETURNING length(payload);";
+                    delete.Parameters.AddWithValue("$kind", (int)kind);
+                    delete.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
+                    var n = 0;
+                    using (var reader = delete.ExecuteReader())
                     {
-                        n++;
-                        _count--;
-                        _bytes -= reader.GetInt64(0);
+                        while (reader.Read())
+                        {
+                            n++;
+                            depth.Count--;
+                            depth.Bytes -= reader.GetInt64(0);
+                        }
+                    }
+
+                    if (n > 0)
+                    {
+                        drops.Add((DropReasons.Expired, kind, n));
+                        dropped += n;
                     }
                 }
 
-                if (n > 0)
-                {
-                    _metrics.RecordOutboxDrop(DropReasons.Expired, KindLabel(kind), n);
-                    dropped += n;
-                }
+                transaction.Commit();
+            }
+            catch
+            {
+                Abandon(transaction);
+                throw;
             }
 
-            transaction.Commit();
-            Publish();
+            Apply(depth, drops);
             return dropped;
         }
     }
@@ -208,25 +225,35 @@ internal sealed class OutboxStore : IDisposable
     {
         lock (_lock)
         {
-            using var transaction = _connection.BeginTransaction();
-            using var delete = _connection.CreateCommand();
-            delete.Transaction = transaction;
-            delete.CommandText = "DELETE FROM outbox WHERE id = $id RETURNING length(payload);";
-            var id = delete.Parameters.Add("$id", SqliteType.Text);
+            var depth = new Depth(_count, _bytes);
             var deleted = 0;
-            foreach (var value in ids)
+            using var transaction = _connection.BeginTransaction();
+            try
             {
-                id.Value = value.ToString("D");
-                if (delete.ExecuteScalar() is long length)
+                using var delete = _connection.CreateCommand();
+                delete.Transaction = transaction;
+                delete.CommandText = "DELETE FROM outbox WHERE id = $id RETURNING length(payload);";
+                var id = delete.Parameters.Add("$id", SqliteType.Text);
+                foreach (var value in ids)
                 {
-                    deleted++;
-                    _count--;
-                    _bytes -= length;
+                    id.Value = value.ToString("D");
+                    if (delete.ExecuteScalar() is long length)
+                    {
+                        deleted++;
+                        depth.Count--;
+                        depth.Bytes -= length;
+                    }
                 }
+
+                transaction.Commit();
+            }
+            catch
+            {
+                Abandon(transaction);
+                throw;
             }
 
-            transaction.Commit();
-            Publish();
+            Apply(depth, []);
             return deleted;
         }
     }
@@ -260,11 +287,12 @@ internal sealed class OutboxStore : IDisposable
         }
     }
 
-    private void Evict(SqliteTransaction transaction)
+    /// <summary>Deletes by the drop order until <paramref name="depth"/> (the transaction's, not yet committed) is within both bounds.</summary>
+    private void Evict(SqliteTransaction transaction, ref Depth depth, List<(string Reason, OutboxKind Kind, int Count)> drops)
     {
         foreach (var kind in DropOrder)
         {
-            if (_count <= _maxEntries && _bytes <= _maxBytes)
+            if (depth.Count <= _maxEntries && depth.Bytes <= _maxBytes)
             {
                 return;
             }
@@ -277,7 +305,7 @@ internal sealed class OutboxStore : IDisposable
                 select.CommandText = "SELECT seq, length(payload) FROM outbox WHERE kind = $kind ORDER BY seq;";
                 select.Parameters.AddWithValue("$kind", (int)kind);
                 using var reader = select.ExecuteReader();
-                while ((_count - victims.Count > _maxEntries || _bytes - freedBytes > _maxBytes) && reader.Read())
+                while ((depth.Count - victims.Count > _maxEntries || depth.Bytes - freedBytes > _maxBytes) && reader.Read())
                 {
                     victims.Add(reader.GetInt64(0));
                     freedBytes += reader.GetInt64(1);
@@ -296,10 +324,49 @@ internal sealed class OutboxStore : IDisposable
 
             if (victims.Count > 0)
             {
-                _count -= victims.Count;
-                _bytes -= freedBytes;
-                _metrics.RecordOutboxDrop(DropReasons.Full, KindLabel(kind), victims.Count);
+                depth.Count -= victims.Count;
+                depth.Bytes -= freedBytes;
+                drops.Add((DropReasons.Full, kind, victims.Count));
             }
+        }
+    }
+
+    /// <summary>After a commit: the transaction's depth becomes the store's, and its drops are counted.</summary>
+    private void Apply(Depth depth, List<(string Reason, OutboxKind Kind, int Count)> drops)
+    {
+        Interlocked.Exchange(ref _count, depth.Count);
+        Interlocked.Exchange(ref _bytes, depth.Bytes);
+        foreach (var (reason, kind, count) in drops)
+        {
+            _metrics.RecordOutboxDrop(reason, KindLabel(kind), count);
+        }
+
+        Publish();
+    }
+
+    /// <summary>
+    /// After a failed statement or commit: rolls back what is still open (SQLite may have rolled back already) and
+    /// re-reads the depth, since a failed commit leaves unsure what reached the file. The counts were not touched, so if
+    /// even the re-read fails they still describe the last committed state.
+    /// </summary>
+    private void Abandon(SqliteTransaction transaction)
+    {
+        try
+        {
+            transaction.Rollback();
+        }
+        catch (Exception e) when (e is SqliteException or InvalidOperationException)
+        {
+            // Already rolled back (SQLite does so itself on some errors, e.g. a full disk).
+        }
+
+        try
+        {
+            Reload();
+        }
+        catch (SqliteException)
+        {
+            // The caller gets the original failure; the counts keep the last committed state.
         }
     }
 
@@ -310,8 +377,8 @@ internal sealed class OutboxStore : IDisposable
         command.CommandText = "SELECT COUNT(*), COALESCE(SUM(length(payload)), 0) FROM outbox;";
         using var reader = command.ExecuteReader();
         reader.Read();
-        _count = reader.GetInt64(0);
-        _bytes = reader.GetInt64(1);
+        Interlocked.Exchange(ref _count, reader.GetInt64(0));
+        Interlocked.Exchange(ref _bytes, reader.GetInt64(1));
         Publish();
     }
 
@@ -327,4 +394,7 @@ internal sealed class OutboxStore : IDisposable
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
+
+    /// <summary>Entries and payload bytes as a transaction sees them, applied to the store only once it commits.</summary>
+    private record struct Depth(long Count, long Bytes);
 }

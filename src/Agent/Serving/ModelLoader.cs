@@ -1,23 +1,51 @@
 namespace Edge.Agent.Serving;
 
+using Edge.Agent.Updater;
 using Edge.Inference;
+using Microsoft.Extensions.Options;
 
-/// <summary>Loads the model before the API starts listening; a model that cannot load stops the host with the reason.</summary>
+/// <summary>
+/// Loads the model before the API starts listening; a model that cannot load stops the host with the reason.
+/// The load itself runs wherever <see cref="LocalModel"/> is first resolved (<see cref="Create"/>), which may be another
+/// hosted service's constructor, so the critical line is written there, once, whoever asked first.
+/// </summary>
 internal sealed partial class ModelLoader(IServiceProvider services, ILogger<ModelLoader> logger) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    private const string LoggedKey = "Edge.Agent.CannotServeLogged";
+
+    /// <summary>The <see cref="LocalModel"/> registration: loads it, and logs event 1002 with the reason if it cannot.</summary>
+    public static LocalModel Create(IServiceProvider services)
     {
         try
         {
-            var model = services.GetRequiredService<LocalModel>();
-            Ready(logger, model.ModelName, model.ModelVersion, model.ExecutionProvider);
+            return new LocalModel(
+                services.GetRequiredService<IOptions<ServingOptions>>(),
+                services.GetRequiredService<ILogger<LocalModel>>(),
+                services.GetService<StartupModelSelector>());
         }
         catch (ModelLoadException e)
         {
-            CannotServe(logger, e.Message);
+            LogCannotServe(services.GetRequiredService<ILogger<ModelLoader>>(), e);
             throw;
         }
+    }
 
+    /// <summary>Event 1002, once per failure however many callers see the exception.</summary>
+    public static void LogCannotServe(ILogger logger, ModelLoadException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (e.Data[LoggedKey] is not true)
+        {
+            e.Data[LoggedKey] = true;
+            var reason = e.Message.TrimEnd('.');
+            CannotServe(logger, reason);
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var model = services.GetRequiredService<LocalModel>();
+        Ready(logger, model.ModelName, model.ModelVersion, model.ExecutionProvider);
         return Task.CompletedTask;
     }
 

@@ -9,7 +9,7 @@ internal static class ServingRegistration
             .BindConfiguration(ServingOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton<LocalModel>();
+        builder.Services.AddSingleton(ModelLoader.Create);
         builder.Services.AddSingleton<IModelInfo>(sp => sp.GetRequiredService<LocalModel>());
         builder.Services.AddHostedService<ModelLoader>();
         return builder;

@@ -51,11 +51,19 @@ internal sealed partial class BlockDownloader
                 }
             }
 
-            foreach (var (index, deadline) in _outstanding.ToList())
+            // A block is overdue when its own timeout passed and no new block arrived for a timeout either. The cloud
+            // serves requests in order, so while blocks keep coming the outstanding ones are queued behind them, not
+            // lost: asking again would queue duplicates ahead of new blocks, and once a frame takes longer than
+            // BlockTimeout / MaxInFlightBlocks (a slow link, a busy cloud) every block would expire in the queue,
+            // duplicates would crowd out new blocks and the download would crawl to a halt without ever stalling.
+            if (Deadline(_lastProgress) <= now)
             {
-                if (deadline <= now)
+                foreach (var (index, deadline) in _outstanding.ToList())
                 {
-                    Rerequest(index, now);
+                    if (deadline <= now)
+                    {
+                        Rerequest(index, now);
+                    }
                 }
             }
 
@@ -105,9 +113,10 @@ internal sealed partial class BlockDownloader
         private TimeSpan NextDeadline(long now)
         {
             var wait = _options.BlockTimeout;
+            var flowing = Deadline(_lastProgress);
             foreach (var deadline in _outstanding.Values)
             {
-                var left = owner._time.GetElapsedTime(now, deadline);
+                var left = owner._time.GetElapsedTime(now, Math.Max(deadline, flowing));
                 wait = left < wait ? left : wait;
             }
 

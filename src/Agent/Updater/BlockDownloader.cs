@@ -15,7 +15,8 @@ using Microsoft.Extensions.Options;
 
 /// <summary>
 /// Fetches a payload block by block over MQTT into a <see cref="PartFile"/>: at most <c>MaxInFlightBlocks</c>
-/// requested at once, each re-requested when it has not arrived within <c>BlockTimeout</c>, after a truncated frame,
+/// requested at once, each re-requested when it has not arrived within <c>BlockTimeout</c> and no other block arrived
+/// for as long (the cloud serves in order: while blocks flow, the rest are queued, not lost), after a truncated frame,
 /// and (all outstanding ones) after a reconnect. Frames arrive through <see cref="Offer"/> from the MQTT handler.
 /// </summary>
 internal sealed partial class BlockDownloader(

@@ -27,7 +27,7 @@ internal sealed class UpdaterOptions : IValidatableObject
     [Range(1, BlockRequestLimit)]
     public int MaxInFlightBlocks { get; set; } = 8;
 
-    /// <summary>A requested block not received within this is requested again.</summary>
+    /// <summary>A requested block not received within this, while no other block arrived for as long, is requested again.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan BlockTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -68,18 +68,18 @@ internal sealed partial class ReportedConfigHandler(ReportedConfigStore store, C
         LogReported(logger, deviceId, config.Threshold, config.ThresholdSource, config.DeviceVersion ?? config.GroupVersion ?? config.FleetVersion);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Device {DeviceId} reports threshold {Threshold} from {Source} (version {Version})")]
+    [LoggerMessage(EventId = 2601, Level = LogLevel.Information, Message = "Device {DeviceId} reports threshold {Threshold} from {Source} (version {Version})")]
     private static partial void LogReported(ILogger logger, string deviceId, double threshold, ConfigScope? source, long? version);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped reported config on {Topic}: {Reason}")]
+    [LoggerMessage(EventId = 2602, Level = LogLevel.Warning, Message = "Dropped reported config on {Topic}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string topic, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped reported config on {Topic}: {Bytes} bytes exceed {MaxBytes}")]
+    [LoggerMessage(EventId = 2603, Level = LogLevel.Warning, Message = "Dropped reported config on {Topic}: {Bytes} bytes exceed {MaxBytes}")]
     private static partial void LogTooLarge(ILogger logger, string topic, long bytes, int maxBytes);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped reported config on {Topic}: malformed JSON: {Error}")]
+    [LoggerMessage(EventId = 2604, Level = LogLevel.Warning, Message = "Dropped reported config on {Topic}: malformed JSON: {Error}")]
     private static partial void LogMalformed(ILogger logger, string topic, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped reported config on {Topic}: the body names device {BodyDeviceId}")]
+    [LoggerMessage(EventId = 2605, Level = LogLevel.Warning, Message = "Dropped reported config on {Topic}: the body names device {BodyDeviceId}")]
     private static partial void LogSpoofed(ILogger logger, string topic, string? bodyDeviceId);
 }

@@ -57,6 +57,6 @@ internal sealed partial class CloudModel(
 
     public void Dispose() => _model?.Dispose();
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Cloud model {Manifest} failed to load; /v1/infer answers 503 until it is fixed and the service restarted")]
+    [LoggerMessage(EventId = 1501, Level = LogLevel.Error, Message = "Cloud model {Manifest} failed to load; /v1/infer answers 503 until it is fixed and the service restarted")]
     private static partial void LogLoadFailed(ILogger logger, Exception exception, string manifest);
 }

@@ -117,6 +117,6 @@ internal sealed partial class InferHandler(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Inference failed")]
+    [LoggerMessage(EventId = 1510, Level = LogLevel.Error, Message = "Inference failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 }

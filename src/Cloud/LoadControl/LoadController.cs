@@ -241,13 +241,13 @@ internal sealed partial class LoadController(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Load controller moved group {Group} from {From} to {To}: {Reason}")]
+    [LoggerMessage(EventId = 3501, Level = LogLevel.Information, Message = "Load controller moved group {Group} from {From} to {To}: {Reason}")]
     private static partial void LogMoved(ILogger logger, string group, double from, double to, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Load controller failed on group {Group}; other groups go on")]
+    [LoggerMessage(EventId = 3502, Level = LogLevel.Error, Message = "Load controller failed on group {Group}; other groups go on")]
     private static partial void LogGroupFailed(ILogger logger, Exception exception, string group);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Load controller run failed; retrying next period")]
+    [LoggerMessage(EventId = 3503, Level = LogLevel.Error, Message = "Load controller run failed; retrying next period")]
     private static partial void LogRunFailed(ILogger logger, Exception exception);
 }
 

@@ -78,15 +78,15 @@ internal sealed partial class BrokerAuthenticator(IOptions<CloudMqttOptions> opt
         userName is not null &&
         ((cloud.Username is { } name && string.Equals(userName, name, StringComparison.Ordinal)) || deviceRule(userName, topic));
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT login refused for user {UserName} (client {ClientId}) from {Endpoint}: unknown device or wrong password")]
+    [LoggerMessage(EventId = 5520, Level = LogLevel.Warning, Message = "MQTT login refused for user {UserName} (client {ClientId}) from {Endpoint}: unknown device or wrong password")]
     private static partial void LogRefusedLogin(ILogger logger, string? userName, string? clientId, string? endpoint);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT login refused for device {DeviceId}: client id {ClientId} is not its device id")]
+    [LoggerMessage(EventId = 5521, Level = LogLevel.Warning, Message = "MQTT login refused for device {DeviceId}: client id {ClientId} is not its device id")]
     private static partial void LogRefusedClientId(ILogger logger, string deviceId, string? clientId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT publish by {ClientId} to {Topic} refused: not one of its topics")]
+    [LoggerMessage(EventId = 5522, Level = LogLevel.Warning, Message = "MQTT publish by {ClientId} to {Topic} refused: not one of its topics")]
     private static partial void LogRefusedPublish(ILogger logger, string clientId, string topic);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT subscription by {ClientId} to {Filter} refused: not one of its topics")]
+    [LoggerMessage(EventId = 5523, Level = LogLevel.Warning, Message = "MQTT subscription by {ClientId} to {Filter} refused: not one of its topics")]
     private static partial void LogRefusedSubscription(ILogger logger, string clientId, string filter);
 }

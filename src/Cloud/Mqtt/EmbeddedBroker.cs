@@ -50,9 +50,9 @@ internal sealed partial class EmbeddedBroker(
 
     public void Dispose() => _server?.Dispose();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port} ({Devices} device logins; 0 = open to any client)")]
+    [LoggerMessage(EventId = 5540, Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port} ({Devices} device logins; 0 = open to any client)")]
     private static partial void LogStarted(ILogger logger, string address, int port, int devices);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker stopped")]
+    [LoggerMessage(EventId = 5541, Level = LogLevel.Information, Message = "Embedded MQTT broker stopped")]
     private static partial void LogStopped(ILogger logger);
 }

@@ -72,9 +72,9 @@ internal sealed partial class SchemaMigrator(SqliteDatabase database, ILogger<Sc
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Applied database migration {Version}")]
+    [LoggerMessage(EventId = 9501, Level = LogLevel.Information, Message = "Applied database migration {Version}")]
     private static partial void LogMigrated(ILogger logger, int version);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Database {DataSource} is at schema version {Version}")]
+    [LoggerMessage(EventId = 9502, Level = LogLevel.Information, Message = "Database {DataSource} is at schema version {Version}")]
     private static partial void LogReady(ILogger logger, string dataSource, int version);
 }

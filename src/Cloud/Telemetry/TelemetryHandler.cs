@@ -62,7 +62,7 @@ internal sealed partial class TelemetryHandler(
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped telemetry on {Topic}: {Reason}")]
+    [LoggerMessage(EventId = 8501, Level = LogLevel.Warning, Message = "Dropped telemetry on {Topic}: {Reason}")]
     private static partial void LogDropped(ILogger logger, string topic, string reason);
 }
 

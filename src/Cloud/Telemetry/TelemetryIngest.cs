@@ -140,9 +140,9 @@ internal sealed partial class TelemetryIngest(
 
     private static string Format(DateTimeOffset at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not store {Count} telemetry windows; they are lost")]
+    [LoggerMessage(EventId = 8510, Level = LogLevel.Error, Message = "Could not store {Count} telemetry windows; they are lost")]
     private static partial void LogStoreFailed(ILogger logger, Exception exception, int count);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not reload recent telemetry windows; group rates start empty")]
+    [LoggerMessage(EventId = 8511, Level = LogLevel.Error, Message = "Could not reload recent telemetry windows; group rates start empty")]
     private static partial void LogReloadFailed(ILogger logger, Exception exception);
 }

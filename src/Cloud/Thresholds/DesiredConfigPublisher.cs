@@ -98,12 +98,12 @@ internal sealed partial class DesiredConfigPublisher(
         return true;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Published desired config version {Version} on {Topic}")]
+    [LoggerMessage(EventId = 2510, Level = LogLevel.Information, Message = "Published desired config version {Version} on {Topic}")]
     private static partial void LogPublished(ILogger logger, string topic, long version);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Desired config version {Version} for {Topic} is stored but not published yet ({Error}); it goes out on the next MQTT connection")]
+    [LoggerMessage(EventId = 2511, Level = LogLevel.Warning, Message = "Desired config version {Version} for {Topic} is stored but not published yet ({Error}); it goes out on the next MQTT connection")]
     private static partial void LogPublishDeferred(ILogger logger, string topic, long version, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Republished {Count} stored desired configs (retained)")]
+    [LoggerMessage(EventId = 2512, Level = LogLevel.Information, Message = "Republished {Count} stored desired configs (retained)")]
     private static partial void LogRepublished(ILogger logger, int count);
 }

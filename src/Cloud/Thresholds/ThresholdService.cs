@@ -170,13 +170,13 @@ internal sealed partial class ThresholdService(
     /// </summary>
     private Task<bool> PublishStoredAsync(ScopeSetting setting) => publisher.PublishAsync(setting, CancellationToken.None);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Threshold setting at {Scope} {Target} is now version {Version} (by {By}: {Reason})")]
+    [LoggerMessage(EventId = 2501, Level = LogLevel.Information, Message = "Threshold setting at {Scope} {Target} is now version {Version} (by {By}: {Reason})")]
     private static partial void LogChanged(ILogger logger, ConfigScope scope, string? target, long version, string by, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Threshold bounds at {Scope} {Target} are now [{Min}, {Max}] (by {By})")]
+    [LoggerMessage(EventId = 2502, Level = LogLevel.Information, Message = "Threshold bounds at {Scope} {Target} are now [{Min}, {Max}] (by {By})")]
     private static partial void LogBounds(ILogger logger, ConfigScope scope, string? target, double min, double max, string by);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Threshold setting at {Scope} {Target} cleared as version {Version} (by {By}: {Reason})")]
+    [LoggerMessage(EventId = 2503, Level = LogLevel.Information, Message = "Threshold setting at {Scope} {Target} cleared as version {Version} (by {By}: {Reason})")]
     private static partial void LogCleared(ILogger logger, ConfigScope scope, string? target, long version, string by, string reason);
 }
 

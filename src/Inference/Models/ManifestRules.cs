@@ -67,6 +67,16 @@ public static class ManifestRules
             return "labels are missing";
         }
 
+        if (m.Output?.Kind is { } kind && !OutputKinds.TryParse(kind, out _))
+        {
+            return $"output.kind '{kind}' must be {OutputKinds.Accepted}";
+        }
+
+        if (m.Output?.Kind == OutputKinds.Sigmoid && m.Labels.Length != 2)
+        {
+            return $"a sigmoid output needs exactly 2 labels (the first for sigmoid → 0, the second for → 1), got {m.Labels.Length}";
+        }
+
         if (!(m.Temperature > 0) || double.IsInfinity(m.Temperature))
         {
             return $"temperature {m.Temperature} must be a positive number";

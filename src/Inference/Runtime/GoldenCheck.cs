@@ -42,7 +42,7 @@ internal static class GoldenCheck
                     $"golden sample {i} of '{model.ManifestPath}' gives class {top1}, the manifest expects {sample.ExpectedTop1}; refusing to serve a model that answers differently from its export");
             }
 
-            CheckLogits(model, i, sample.Logits, slot.Logits);
+            CheckLogits(model, i, sample.Logits, slot.Output);
         }
     }
 

@@ -6,40 +6,44 @@ using Microsoft.ML.OnnxRuntime;
 /// <summary>
 /// One pre-allocated unit of work: pinned input and output arrays with <see cref="OrtValue"/>s created once
 /// over them and bound to the session (one pair per batch size), so a run allocates nothing. Rent it from
-/// <see cref="OnnxModel.RentAsync"/>, fill <see cref="Input"/>, <see cref="Run"/>, read <see cref="Logits"/>,
+/// <see cref="OnnxModel.RentAsync"/>, fill <see cref="Input"/>, <see cref="Run"/>, read <see cref="Output"/>,
 /// then dispose it to hand it back. A slot is used by one caller at a time.
 /// </summary>
 public sealed class InferenceSlot : IDisposable
 {
     private readonly OnnxModel _model;
     private readonly float[] _input;
-    private readonly float[] _logits;
+    private readonly float[] _output;
     private readonly float[] _probabilities;
     private readonly Binding[] _bindings;
     private readonly RunOptions _runOptions = new();
     private int _rented;
 
-    internal InferenceSlot(OnnxModel model, long[] inputShape, int classes, int maxBatch)
+    internal InferenceSlot(OnnxModel model, long[] inputShape, int outputWidth, int classes, int maxBatch)
     {
         _model = model;
         var sampleLength = (int)(inputShape[1] * inputShape[2] * inputShape[3]);
         _input = GC.AllocateArray<float>(sampleLength * maxBatch, pinned: true);
-        _logits = GC.AllocateArray<float>(classes * maxBatch, pinned: true);
+        _output = GC.AllocateArray<float>(outputWidth * maxBatch, pinned: true);
         _probabilities = new float[classes];
         _bindings = new Binding[maxBatch];
         for (var n = 1; n <= maxBatch; n++)
         {
             var input = OrtValue.CreateTensorValueFromMemory(
                 OrtMemoryInfo.DefaultInstance, _input.AsMemory(0, sampleLength * n), [n, inputShape[1], inputShape[2], inputShape[3]]);
-            var output = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _logits.AsMemory(0, classes * n), [n, classes]);
+            var output = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _output.AsMemory(0, outputWidth * n), [n, outputWidth]);
             _bindings[n - 1] = new Binding(input, output, model.Bind(input, output));
         }
 
         SampleLength = sampleLength;
+        OutputWidth = outputWidth;
         Classes = classes;
     }
 
     public int SampleLength { get; }
+
+    /// <summary>Values per sample in the output tensor: the classes, or 1 for a sigmoid.</summary>
+    public int OutputWidth { get; }
 
     public int Classes { get; }
 
@@ -48,12 +52,12 @@ public sealed class InferenceSlot : IDisposable
     /// <summary>The first sample's input; write the preprocessed values here.</summary>
     public Span<float> Input => _input.AsSpan(0, SampleLength);
 
-    /// <summary>The first sample's logits after <see cref="Run"/>.</summary>
-    public ReadOnlySpan<float> Logits => _logits.AsSpan(0, Classes);
+    /// <summary>The first sample's raw output values (logits, probabilities… as the model computes them) after <see cref="Run"/>.</summary>
+    public ReadOnlySpan<float> Output => _output.AsSpan(0, OutputWidth);
 
     public Span<float> InputRow(int row) => _input.AsSpan(CheckRow(row) * SampleLength, SampleLength);
 
-    public ReadOnlySpan<float> LogitsRow(int row) => _logits.AsSpan(CheckRow(row) * Classes, Classes);
+    public ReadOnlySpan<float> OutputRow(int row) => _output.AsSpan(CheckRow(row) * OutputWidth, OutputWidth);
 
     /// <summary>Runs the first <paramref name="batchSize"/> rows. Thread-safe across slots (ORT sessions allow concurrent runs).</summary>
     public void Run(int batchSize = 1)
@@ -63,9 +67,12 @@ public sealed class InferenceSlot : IDisposable
         _model.Run(_runOptions, _bindings[batchSize - 1].IoBinding);
     }
 
-    /// <summary>Calibrated score of row <paramref name="row"/> with the model's temperature (valid until the next run).</summary>
+    /// <summary>Calibrated score of row <paramref name="row"/> for the model's output kind and temperature (valid until the next run).</summary>
     public ScoreResult Score(ScoreFunction function, int row = 0) =>
-        Scoring.Score(LogitsRow(row), _model.Manifest.Temperature, function, _probabilities);
+        Scoring.Score(OutputRow(row), _model.OutputKind, _model.Manifest.Temperature, function, _probabilities);
+
+    /// <summary>The calibrated class probabilities of the last <see cref="Score"/> (valid until the next score).</summary>
+    public ReadOnlySpan<float> Probabilities => _probabilities;
 
     /// <summary>Preprocesses <paramref name="input"/> into row 0, runs it and scores it: one local inference.</summary>
     /// <exception cref="InvalidInputException">The input does not fit the model; nothing ran.</exception>
@@ -77,7 +84,7 @@ public sealed class InferenceSlot : IDisposable
         Run();
         var runTime = time.GetElapsedTime(started);
         var result = Score(function);
-        return new Prediction(result.ClassIndex, _model.Label(result.ClassIndex), result.Score, result.Probability, AllFinite(Logits), runTime);
+        return new Prediction(result.ClassIndex, _model.Label(result.ClassIndex), result.Score, result.Probability, AllFinite(Output), runTime);
     }
 
     /// <summary>Hands the slot back to its model's pool; a second dispose is a no-op.</summary>

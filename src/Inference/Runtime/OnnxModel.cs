@@ -57,11 +57,18 @@ public sealed class OnnxModel : IDisposable
 
         try
         {
+            OutputKind = ResolveOutputKind(file);
+            if (OutputKind == OutputKind.Sigmoid && ClassCount != 2)
+            {
+                throw new ModelLoadException(
+                    $"'{ModelPath}' output '{Manifest.Output.Name}' is a sigmoid, which needs exactly 2 labels (for → 0 and → 1); the manifest has {ClassCount}");
+            }
+
             MaxBatch = CheckSignature(options.MaxBatch);
             _slots = new InferenceSlot[Math.Max(1, options.Slots)];
             for (var i = 0; i < _slots.Length; i++)
             {
-                _slots[i] = new InferenceSlot(this, Manifest.Input.Shape, ClassCount, MaxBatch);
+                _slots[i] = new InferenceSlot(this, Manifest.Input.Shape, OutputWidth, ClassCount, MaxBatch);
                 _free.Enqueue(_slots[i]);
             }
 
@@ -95,6 +102,12 @@ public sealed class OnnxModel : IDisposable
     public Preprocessor Preprocessor { get; }
 
     public int ClassCount => Manifest.Labels.Length;
+
+    /// <summary>What the output holds: the manifest's <c>output.kind</c>, or what the graph's last node says when absent.</summary>
+    public OutputKind OutputKind { get; }
+
+    /// <summary>Values per sample in the output tensor: <see cref="ClassCount"/>, or 1 for a sigmoid.</summary>
+    public int OutputWidth => OutputKind == OutputKind.Sigmoid ? 1 : ClassCount;
 
     public int MaxBatch { get; }
 
@@ -297,10 +310,10 @@ public sealed class OnnxModel : IDisposable
         }
 
         var outDims = output.Dimensions;
-        if (outDims.Length != 2 || (outDims[1] > 0 && outDims[1] != ClassCount))
+        if (outDims.Length != 2 || (outDims[1] > 0 && outDims[1] != OutputWidth))
         {
-            throw new ModelLoadException(
-                $"'{ModelPath}' output '{Manifest.Output.Name}' is [{string.Join(',', outDims)}], expected [N,{ClassCount}] for {ClassCount} labels");
+            var wanted = OutputKind == OutputKind.Sigmoid ? "[N,1] for a sigmoid output" : $"[N,{ClassCount}] for {ClassCount} labels";
+            throw new ModelLoadException($"'{ModelPath}' output '{Manifest.Output.Name}' is [{string.Join(',', outDims)}], expected {wanted}");
         }
 
         var fixedBatch = dims[0] > 0 ? dims[0] : expected[0] > 0 ? (int)expected[0] : -1;
@@ -312,6 +325,35 @@ public sealed class OnnxModel : IDisposable
         }
 
         return Math.Max(1, requestedMaxBatch);
+    }
+
+    /// <summary>
+    /// The manifest's kind when it agrees with the graph, the graph's when the manifest says none. A manifest that
+    /// contradicts the node computing the output is refused with what to write: scoring probabilities as logits caps every
+    /// score (a 10-class model's at 0.23) and sends all traffic to the cloud without a word.
+    /// </summary>
+    private OutputKind ResolveOutputKind(ModelFile file)
+    {
+        var graph = OnnxGraph.Read(file.ModelBytes, ModelPath);
+        var node = graph.LastComputingNode(Manifest.Output.Name);
+        var implied = OutputKinds.FromOp(node?.OpType);
+        if (Manifest.Output.Kind is not { } written)
+        {
+            return implied ?? OutputKind.Logits;
+        }
+
+        if (!OutputKinds.TryParse(written, out var kind))
+        {
+            throw new ModelLoadException($"model manifest '{ManifestPath}': output.kind '{written}' must be {OutputKinds.Accepted}");
+        }
+
+        if (implied is { } fromGraph && fromGraph != kind)
+        {
+            throw new ModelLoadException(
+                $"model manifest '{ManifestPath}' says output '{Manifest.Output.Name}' holds {written}, but the graph computes it with a {node!.OpType} node ('{node.Name}'), which gives {OutputKinds.Name(fromGraph)}; write \"kind\": \"{OutputKinds.Name(fromGraph)}\" in the manifest's output");
+        }
+
+        return kind;
     }
 
     private void WarmUp()

@@ -28,7 +28,10 @@ public sealed class ModelManifest
 
     public required string[] Labels { get; set; }
 
-    /// <summary>Softmax temperature fitted on a calibration split; scores use softmax(logits / T).</summary>
+    /// <summary>
+    /// Temperature fitted on a calibration split, applied in log space: softmax(logits / T), softmax(log p / T) for
+    /// probabilities, sigmoid(log-odds / T) for a sigmoid output.
+    /// </summary>
     public double Temperature { get; set; } = 1.0;
 
     public ModelMetrics? Metrics { get; set; }
@@ -75,6 +78,13 @@ public sealed class Preprocess
 public sealed class ModelOutput
 {
     public required string Name { get; set; }
+
+    /// <summary>
+    /// Schema 2: what the output holds: <c>logits</c>, <c>probabilities</c> (a final Softmax), <c>logProbabilities</c>
+    /// (a final LogSoftmax) or <c>sigmoid</c> (one value, the probability of the second label). Absent: read from the
+    /// graph's last node.
+    /// </summary>
+    public string? Kind { get; set; }
 }
 
 public sealed class ModelMetrics

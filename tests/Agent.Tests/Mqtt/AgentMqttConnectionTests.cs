@@ -108,9 +108,9 @@ public sealed class AgentMqttConnectionTests
         Assert.Contains(log.GetSnapshot(), r => r.Message.Contains("refused", StringComparison.Ordinal));
     }
 
-    private const int BackoffEventId = 2004;
-    private const int ConnectedEventId = 2001;
-    private const int ConnectFailedEventId = 2003;
+    private const int BackoffEventId = 5004;
+    private const int ConnectedEventId = 5001;
+    private const int ConnectFailedEventId = 5003;
 
     private static AgentMqttConnection Create(
         int port,

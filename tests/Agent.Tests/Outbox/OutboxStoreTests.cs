@@ -6,7 +6,9 @@ using Xunit;
 
 public sealed class OutboxStoreTests : IDisposable
 {
-    private static readonly DateTimeOffset Start = new(2026, 11, 25, 6, 0, 0, TimeSpan.Zero);
+    // Recent, not a fixed date: the drain expires entries older than its TTL by the agent's clock (TimeProvider.System
+    // unless a test injects a fake one), so a literal date ages out. Whole seconds: the store keeps milliseconds.
+    private static readonly DateTimeOffset Start = DateTimeOffset.FromUnixTimeSeconds(TimeProvider.System.GetUtcNow().ToUnixTimeSeconds());
     private readonly string _dir = Directory.CreateTempSubdirectory("edge-outbox-test-").FullName;
 
     private string DbPath => Path.Combine(_dir, "outbox.db");

@@ -57,8 +57,11 @@ public sealed class OutboxUploadTests : IDisposable
 
         var metrics = new AgentMetrics();
         using var store = new OutboxStore(Path.Combine(_dir, "outbox.db"), 100, 1 << 20, metrics);
-        var good = Enumerable.Range(0, 6).Select(i => OutboxStoreTests.Entry(OutboxKind.HardExample, i)).ToArray();
-        var bad = OutboxStoreTests.Entry(OutboxKind.HardExample, 9) with { LocalLabel = "bad" };
+        // Stamped by the clock the drain expires entries by (7-day TTL), so they are always fresh.
+        var time = TimeProvider.System;
+        var now = time.GetUtcNow();
+        var good = Enumerable.Range(0, 6).Select(i => OutboxStoreTests.Entry(OutboxKind.HardExample, i, at: now)).ToArray();
+        var bad = OutboxStoreTests.Entry(OutboxKind.HardExample, 9, at: now) with { LocalLabel = "bad" };
         store.Add([good[0], good[1], good[2]]);
         var options = new OutboxOptions { DrainBatchSize = 3, RetryMinDelay = TimeSpan.FromMilliseconds(10), RetryMaxDelay = TimeSpan.FromMilliseconds(50) };
         await using var services = new ServiceCollection()
@@ -66,7 +69,7 @@ public sealed class OutboxUploadTests : IDisposable
             .BuildServiceProvider();
         var uploader = new HardExampleUploader(services.GetRequiredService<IHttpClientFactory>(), Options.Create(new AgentOptions()), NullLogger<HardExampleUploader>.Instance);
         var signal = new OutboxSignal();
-        using var drain = new OutboxDrain(store, signal, uploader, metrics, TimeProvider.System, Options.Create(options), NullLogger<OutboxDrain>.Instance);
+        using var drain = new OutboxDrain(store, signal, uploader, metrics, time, Options.Create(options), NullLogger<OutboxDrain>.Instance);
         await drain.StartAsync(TestContext.Current.CancellationToken);
         await Requests.EventuallyAsync(() => store.Count == 0, "the first batch acknowledged");
         store.Add([good[3], bad, good[4], good[5]]);

@@ -33,25 +33,39 @@ public sealed class HotSwapTests
 
         using var stop = new CancellationTokenSource();
         var versions = new System.Collections.Concurrent.ConcurrentBag<string>();
+        AwaitedAnswer? awaited = null;
         var clients = Enumerable.Range(0, 16).Select(c => Task.Run(async () =>
         {
             var answered = 0;
             for (var i = c; !stop.IsCancellationRequested || answered < 20; i += 16)
             {
-                versions.Add((await agent.Http.InferAsync(Requests.HeldOutTensor(i % HeldOut.Digits.Count))).ModelVersion);
+                var version = (await agent.Http.InferAsync(Requests.HeldOutTensor(i % HeldOut.Digits.Count))).ModelVersion;
+                versions.Add(version);
+                if (Volatile.Read(ref awaited) is { } expected && expected.Version == version)
+                {
+                    expected.Answered.TrySetResult();
+                }
+
                 answered++;
             }
 
             return answered;
         }, ct)).ToList();
+        var running = Task.WhenAll(clients);
 
         for (var swap = 0; swap < Swaps; swap++)
         {
             var next = OnnxModel.Load(manifests[swap % 2], options, NullLogger.Instance);
+            var newModelAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref awaited, new AwaitedAnswer(next.Manifest.Version, newModelAnswered));
 
-            // Disposed at once: requests that read it just before the swap must move on to the new one.
+            // Disposed at once: requests that read it just before the swap must move on to the new one. The next swap
+            // waits until the new model has answered one of them, however slow the machine.
             local.Swap(next).Dispose();
-            await Task.Delay(1, ct);
+            if (await Task.WhenAny(newModelAnswered.Task, running).WaitAsync(ct) == running)
+            {
+                break; // a client failed: awaited below
+            }
         }
 
         await stop.CancelAsync();
@@ -62,6 +76,8 @@ public sealed class HotSwapTests
         Assert.Contains("9.9.9", versions);
         Assert.Contains("1.0.0", versions);
     }
+
+    private sealed record AwaitedAnswer(string Version, TaskCompletionSource Answered);
 
     /// <summary>The factory model under another version, so answers tell the two apart.</summary>
     private sealed class TempManifest : IDisposable

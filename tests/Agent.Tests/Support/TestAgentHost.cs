@@ -22,8 +22,8 @@ using Xunit;
 
 /// <summary>
 /// What a test changes about its agent. A test agent listens on a free loopback port, keeps its state in a fresh temp
-/// folder, runs without MQTT, falls back to a cloud nobody answers and logs only warnings; everything else is the
-/// agent's own default. <see cref="Settings"/> are applied last, so they override all of it.
+/// folder, runs without MQTT, falls back to a cloud nobody answers (patiently: <see cref="PatientCloud"/>) and logs only
+/// warnings; everything else is the agent's own default. <see cref="Settings"/> are applied last, so they override all of it.
 /// </summary>
 internal sealed record TestAgentOptions
 {
@@ -65,6 +65,13 @@ internal sealed record TestAgentOptions
             ["Cloud:BaseUrl"] = CloudUrl ?? $"http://127.0.0.1:{FreePort.Next()}",
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };
+
+        // A cloud answer is never lost to a slow runner; a test of the deadline sets its own.
+        foreach (var (key, value) in PatientCloud.Settings)
+        {
+            overrides[key] = value;
+        }
+
         if (BrokerPort is { } port)
         {
             overrides["Mqtt:Host"] = "127.0.0.1";
@@ -175,7 +182,7 @@ internal sealed class TestAgentHost : IAsyncDisposable
 
     /// <summary>
     /// Only the agent's cloud client, registered as the agent registers it (<c>AddCloudClient</c>), on a plain host
-    /// running on <paramref name="time"/> with no retry delay, every log record of every level in <paramref name="logs"/>.
+    /// running on <paramref name="time"/> with no retry delay and a <see cref="PatientCloud"/>, every log record of every level in <paramref name="logs"/>.
     /// Built, not started.
     /// </summary>
     public static IHost CloudClientOnly(string baseUrl, TimeProvider time, IReadOnlyDictionary<string, string?>? settings = null, FakeLogCollector? logs = null)
@@ -186,6 +193,9 @@ internal sealed class TestAgentHost : IAsyncDisposable
             ["Cloud:BaseUrl"] = baseUrl,
             ["Cloud:RetryBaseDelay"] = "00:00:00",
         });
+
+        // On the system clock a slow runner must not time out an answer the test asserts; a test can set its own.
+        builder.Configuration.AddInMemoryCollection(PatientCloud.Settings);
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         if (logs is not null)
         {

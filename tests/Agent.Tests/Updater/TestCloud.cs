@@ -46,6 +46,9 @@ internal sealed class TestCloud : IAsyncDisposable
     /// <summary>Rewrites a frame before it is sent (index, frame → frame).</summary>
     public Func<int, byte[], byte[]> Mutate { get; set; } = (_, frame) => frame;
 
+    /// <summary>How long the cloud takes over each frame before publishing it (a slow link or a busy cloud); zero by default.</summary>
+    public TimeSpan FrameDelay { get; set; }
+
     /// <summary>Every block index requested, in order (repeats included).</summary>
     public ConcurrentQueue<int> Requested { get; } = new();
 
@@ -211,6 +214,11 @@ internal sealed class TestCloud : IAsyncDisposable
                 if (!Serve(index) || offset >= payload.Length)
                 {
                     continue;
+                }
+
+                if (FrameDelay > TimeSpan.Zero)
+                {
+                    await Task.Delay(FrameDelay, _stop.Token);
                 }
 
                 var data = payload.AsSpan(offset, Math.Min(request.BlockSize, payload.Length - offset));

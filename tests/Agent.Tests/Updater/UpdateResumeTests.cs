@@ -37,4 +37,29 @@ public sealed class UpdateResumeTests : UpdateTestBase
         Assert.DoesNotContain(secondRun, i => i < FirstRun);
         Assert.Equal(TestPackages.V2, (await second.InferAsync()).ModelVersion);
     }
+
+    [Fact]
+    public async Task A_cloud_slower_than_the_block_timeout_allows_for_a_full_window_still_delivers_every_block()
+    {
+        // The cloud serves requests in order, one frame at a time: with 8 blocks in flight the last of a window waits
+        // 8 × 100 ms, over three block timeouts, though a block arrives every 100 ms. Blocks that are queued, not lost,
+        // must not be asked for again: duplicates would pile up in the queue ahead of new blocks until the download
+        // all but stops (it once got 54 of 131 blocks in a minute this way, and its refusal was never reported).
+        using var deadline = UpdateEndToEndTests.Deadline();
+        var ct = deadline.Token;
+        await using var cloud = await TestCloud.StartAsync(Device, ct);
+        cloud.FrameDelay = TimeSpan.FromMilliseconds(100);
+        await using var agent = await TestAgentHost.StartAsync(
+            cloud.Agent(State.FullName, [Key.PublicKey], new Dictionary<string, string?> { ["Updates:BlockTimeout"] = "00:00:00.250" }), ct);
+        var package = TestPackages.Build(TestPackages.DigitsV2(), Key);
+        cloud.Add(package);
+        const int BlockSize = 16 * 1024;
+        var total = BlockFrame.BlockCount(package.Payloads[0].Payload.Size, BlockSize);
+
+        await cloud.PublishDesiredAsync(package.Package, ct, BlockSize);
+        await cloud.WaitForStateAsync(UpdateState.Applied, TestPackages.V2, ct);
+
+        Assert.Equal(total, cloud.Requested.Distinct().Count());
+        Assert.Equal(TestPackages.V2, (await agent.InferAsync()).ModelVersion);
+    }
 }

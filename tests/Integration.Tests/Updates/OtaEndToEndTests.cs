@@ -26,19 +26,32 @@ public sealed class OtaEndToEndTests
         // Requests keep flowing through the whole update; none may fail or be dropped.
         using var stop = new CancellationTokenSource();
         var answers = new ConcurrentBag<InferenceAnswer>();
-        var load = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        var newModelAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var load = Task.WhenAll(Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
         {
             for (var i = w; !stop.IsCancellationRequested; i += 4)
             {
-                answers.Add(await InferAsync(ota, HeldOut.Digits[i % HeldOut.Digits.Count], ct));
+                var answer = await InferAsync(ota, HeldOut.Digits[i % HeldOut.Digits.Count], ct);
+                answers.Add(answer);
+                if (answer.ModelVersion == OtaStack.V2)
+                {
+                    newModelAnswered.TrySetResult();
+                }
             }
-        })).ToArray();
+        })));
 
         var rollout = await ota.RolloutAsync(OtaStack.V2, ct);
         var finished = await ota.WaitFinishedAsync(rollout.Id, TimeSpan.FromMinutes(2), ct);
-        await Task.Delay(200, ct); // a few more answers from the new model
+
+        // The load runs on until the new model has answered part of it, a request failed (the await below reports it),
+        // or a minute passed (the asserts below say what is missing).
+        if (finished.State == RolloutState.Completed)
+        {
+            await Task.WhenAny(newModelAnswered.Task, load, Task.Delay(TimeSpan.FromMinutes(1), ct));
+        }
+
         await stop.CancelAsync();
-        await Task.WhenAll(load);
+        await load;
 
         Assert.Equal(RolloutState.Completed, finished.State);
         var device = Assert.Single(finished.Devices!);

@@ -5,7 +5,7 @@ using Edge.Agent.Updater;
 using Microsoft.Extensions.Options;
 using Xunit;
 
-public sealed class UpdatesOptionsTests
+public sealed class UpdaterOptionsTests
 {
     [Fact]
     public async Task A_trusted_key_that_is_not_an_ed25519_public_key_stops_the_agent_at_start_naming_it()
