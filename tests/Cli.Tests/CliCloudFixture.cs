@@ -3,6 +3,7 @@ namespace Edge.Cli.Tests;
 using Edge.Shared.Serialization;
 using Edge.Shared.Updates;
 using Edge.TestSupport;
+using Edge.TestSupport.Fleet;
 using Xunit;
 
 /// <summary>
@@ -14,6 +15,9 @@ public sealed class CliCloudFixture : IAsyncLifetime
     public const string Model = "digits-edge";
     public const string OldVersion = "1.0.0";
     public const string NewVersion = "2.0.0";
+
+    /// <summary>What the tests' devices run and report: <see cref="Model"/> at <see cref="OldVersion"/>, rolled out to <see cref="NewVersion"/>.</summary>
+    public static readonly FakeModel Running = new(Model, OldVersion, NewVersion);
 
     private RealCloud? _cloud;
 

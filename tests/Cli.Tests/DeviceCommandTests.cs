@@ -2,6 +2,7 @@ namespace Edge.Cli.Tests;
 
 using System.Net;
 using Edge.Shared.Config;
+using Edge.TestSupport.Fleet;
 using Xunit;
 
 public sealed class DeviceCommandTests(CliCloudFixture fixture) : IClassFixture<CliCloudFixture>
@@ -58,7 +59,7 @@ public sealed class DeviceCommandTests(CliCloudFixture fixture) : IClassFixture<
 
     private async Task<FakeDevice> ReportAsync(string id, string group, double threshold, ConfigScope? source, string provider)
     {
-        var device = await FakeDevice.ConnectAsync(fixture.Cloud, id, Ct);
+        var device = await FakeDevice.ConnectAsync(fixture.Cloud.MqttPort, id, Ct, CliCloudFixture.Running);
         await device.ReportAsync(
             new ReportedConfig
             {

@@ -1,6 +1,7 @@
 namespace Edge.Cli.Tests;
 
 using Edge.Shared.Updates;
+using Edge.TestSupport.Fleet;
 using Xunit;
 
 public sealed class RolloutCommandTests(CliCloudFixture fixture) : IClassFixture<CliCloudFixture>
@@ -47,7 +48,7 @@ public sealed class RolloutCommandTests(CliCloudFixture fixture) : IClassFixture
     [Fact]
     public async Task Create_with_watch_exits_zero_once_the_device_applied_the_version()
     {
-        await using var device = await FakeDevice.ConnectAsync(fixture.Cloud, "cli-watch", Ct);
+        await using var device = await FakeDevice.ConnectAsync(fixture.Cloud.MqttPort, "cli-watch", Ct, CliCloudFixture.Running);
         var watch = Cli("rollouts", "create", "--model", CliCloudFixture.Model, "--version", V, "--device", "cli-watch", "--watch", "--interval", "0.05");
 
         // Without a rollout id the report counts for any rollout of the version it names, before or after creation.
@@ -65,7 +66,7 @@ public sealed class RolloutCommandTests(CliCloudFixture fixture) : IClassFixture
         var (code, created) = await Cli("rollouts", "create", "--model", CliCloudFixture.Model, "--version", V, "--device", "cli-halt", "--max-failure-share", "0");
         Assert.True(code == 0, created);
         var id = await fixture.RolloutIdForAsync("cli-halt", Ct);
-        await using var device = await FakeDevice.ConnectAsync(fixture.Cloud, "cli-halt", Ct);
+        await using var device = await FakeDevice.ConnectAsync(fixture.Cloud.MqttPort, "cli-halt", Ct, CliCloudFixture.Running);
         var watch = Cli("rollouts", "show", id, "--watch", "--interval", "0.05");
 
         await device.StatusAsync(id, V, UpdateState.Downloading, Ct);

@@ -80,5 +80,5 @@ public sealed class CloudInferenceClientTests
     private static Task<CloudResult> InferAsync(CloudInferenceClient client) =>
         client.InferAsync("{\"shape\":[8,8],\"data\":[]}"u8.ToArray(), "application/json", Fallback, TestContext.Current.CancellationToken);
 
-    private static IHost BuildClientHost(string baseUrl, TimeProvider time) => CloudClientHost.Build(baseUrl, time);
+    private static IHost BuildClientHost(string baseUrl, TimeProvider time) => TestAgentHost.CloudClientOnly(baseUrl, time);
 }

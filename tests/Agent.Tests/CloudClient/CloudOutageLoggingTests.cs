@@ -6,6 +6,7 @@ using Edge.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
@@ -23,7 +24,7 @@ public sealed class CloudOutageLoggingTests
     [Fact]
     public async Task An_unreachable_cloud_logs_one_line_when_the_circuit_opens_and_no_stack_traces()
     {
-        var log = new LogCapture();
+        var log = new FakeLogCollector();
         using var host = BuildClientHost($"http://127.0.0.1:{FreePort.Next()}", TimeProvider.System, log);
         var client = host.Services.GetRequiredService<CloudInferenceClient>();
 
@@ -33,16 +34,16 @@ public sealed class CloudOutageLoggingTests
             failures.Add((await InferAsync(client)).Failure);
         }
 
-        var entries = log.Entries.ToList();
+        var entries = log.GetSnapshot();
         Assert.All(failures, f => Assert.Contains(f, new[] { CloudFailure.Unreachable, CloudFailure.CircuitOpen }));
         Assert.Contains(CloudFailure.CircuitOpen, failures);
-        Assert.Single(entries, e => e.EventId == OpenedEvent);
+        Assert.Single(entries, e => e.Id.Id == OpenedEvent);
         Assert.DoesNotContain(entries, e => e.Level >= LogLevel.Warning && e.Exception is not null);
-        Assert.DoesNotContain(entries, e => e.Category.StartsWith("Polly", StringComparison.Ordinal) && e.Level > LogLevel.Debug);
-        Assert.DoesNotContain(entries, e => e.Category.StartsWith("System.Net.Http", StringComparison.Ordinal));
+        Assert.DoesNotContain(entries, e => e.Category?.StartsWith("Polly", StringComparison.Ordinal) is true && e.Level > LogLevel.Debug);
+        Assert.DoesNotContain(entries, e => e.Category?.StartsWith("System.Net.Http", StringComparison.Ordinal) is true);
 
         // Polly still reports every attempt, only at Debug: the downgrade matched the cloud pipeline's name.
-        Assert.Contains(entries, e => e.Category.StartsWith("Polly", StringComparison.Ordinal) && e.Level == LogLevel.Debug);
+        Assert.Contains(entries, e => e.Category?.StartsWith("Polly", StringComparison.Ordinal) is true && e.Level == LogLevel.Debug);
     }
 
     [Fact]
@@ -51,7 +52,7 @@ public sealed class CloudOutageLoggingTests
         await using var cloud = await FakeCloud.StartAsync();
         cloud.Behaviour = FakeCloud.Status(503);
         var time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 12, 0, 0, TimeSpan.Zero));
-        var log = new LogCapture();
+        var log = new FakeLogCollector();
         using var host = BuildClientHost(cloud.BaseUrl, time, log);
         var client = host.Services.GetRequiredService<CloudInferenceClient>();
 
@@ -70,13 +71,13 @@ public sealed class CloudOutageLoggingTests
         Assert.Equal("4", recovered.Answer?.Label);
         Assert.Equal(
             [OpenedEvent, HalfOpenEvent, ClosedEvent],
-            log.Entries.Where(e => e.EventId is OpenedEvent or HalfOpenEvent or ClosedEvent).Select(e => e.EventId));
+            log.GetSnapshot().Where(e => e.Id.Id is OpenedEvent or HalfOpenEvent or ClosedEvent).Select(e => e.Id.Id));
     }
 
     private static Task<CloudResult> InferAsync(CloudInferenceClient client) =>
         client.InferAsync("{\"shape\":[8,8],\"data\":[]}"u8.ToArray(), "application/json", Fallback, TestContext.Current.CancellationToken);
 
-    private static IHost BuildClientHost(string baseUrl, TimeProvider time, LogCapture log) => CloudClientHost.Build(
+    private static IHost BuildClientHost(string baseUrl, TimeProvider time, FakeLogCollector log) => TestAgentHost.CloudClientOnly(
         baseUrl,
         time,
         new Dictionary<string, string?>

@@ -5,6 +5,7 @@ using Edge.Agent.ConfigSync;
 using Edge.Agent.Routing;
 using Edge.Agent.Serving;
 using Edge.Agent.Tests.Mqtt;
+using Edge.Agent.Tests.Support;
 using Edge.Shared.Config;
 using Edge.Shared.Mqtt;
 using Edge.Shared.Serialization;
@@ -124,8 +125,8 @@ public sealed class ConfigSyncBrokerTests(MosquittoFixture mosquitto) : IClassFi
         Assert.Equal(0.33, second.Live.Current.Threshold);
     }
 
-    private Task<TestAgent> StartAgentAsync(CancellationToken cancellationToken) =>
-        TestAgent.StartAsync(Port, _device, _group, _state.FullName, cancellationToken);
+    private Task<TestAgentHost> StartAgentAsync(CancellationToken cancellationToken) =>
+        TestAgentHost.StartAsync(ConfigSyncAgent.Options(Port, _device, _group, _state.FullName), cancellationToken);
 
     private static CancellationTokenSource Deadline()
     {

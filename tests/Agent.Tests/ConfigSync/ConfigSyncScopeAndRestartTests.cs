@@ -3,6 +3,7 @@ namespace Edge.Agent.Tests.ConfigSync;
 using Edge.Agent.ConfigSync;
 using Edge.Agent.Routing;
 using Edge.Agent.Tests.Mqtt;
+using Edge.Agent.Tests.Support;
 using Edge.Shared.Config;
 using Edge.Shared.Mqtt;
 using Edge.Shared.Serialization;
@@ -24,7 +25,7 @@ public sealed class ConfigSyncScopeAndRestartTests : IDisposable
     {
         using var deadline = Deadline();
         await using var broker = await MosquittoBroker.StartAsync(deadline.Token);
-        await using var agent = await TestAgent.StartAsync(broker.Port, Device, Group, _state.FullName, deadline.Token);
+        await using var agent = await TestAgentHost.StartAsync(ConfigSyncAgent.Options(broker.Port, Device, Group, _state.FullName), deadline.Token);
         await using var cloud = await TestMqttClient.ConnectAsync(broker.Port, deadline.Token);
         await cloud.SubscribeAsync(Topics.DeviceReported(Device), deadline.Token);
 
@@ -53,7 +54,7 @@ public sealed class ConfigSyncScopeAndRestartTests : IDisposable
     {
         using var deadline = Deadline();
         await using var broker = await MosquittoBroker.StartAsync(deadline.Token);
-        await using var agent = await TestAgent.StartAsync(broker.Port, Device, Group, _state.FullName, deadline.Token);
+        await using var agent = await TestAgentHost.StartAsync(ConfigSyncAgent.Options(broker.Port, Device, Group, _state.FullName), deadline.Token);
         await agent.Mqtt.WaitUntilConnectedAsync(deadline.Token);
         var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var back = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -83,7 +84,7 @@ public sealed class ConfigSyncScopeAndRestartTests : IDisposable
     {
         using var deadline = Deadline();
         await using var broker = await MosquittoBroker.StartAsync(deadline.Token);
-        await using (var first = await TestAgent.StartAsync(broker.Port, Device, Group, _state.FullName, deadline.Token))
+        await using (var first = await TestAgentHost.StartAsync(ConfigSyncAgent.Options(broker.Port, Device, Group, _state.FullName), deadline.Token))
         {
             await using var cloud = await TestMqttClient.ConnectAsync(broker.Port, deadline.Token);
             await cloud.PublishAsync(Topics.GroupDesired(Group), Desired.Json(ConfigScope.Group, Group, 2, threshold: 0.61, audit: 0.05), retain: true, deadline.Token);
@@ -93,7 +94,7 @@ public sealed class ConfigSyncScopeAndRestartTests : IDisposable
         }
 
         await broker.StopAsync();
-        await using var second = await TestAgent.StartAsync(broker.Port, Device, Group, _state.FullName, deadline.Token);
+        await using var second = await TestAgentHost.StartAsync(ConfigSyncAgent.Options(broker.Port, Device, Group, _state.FullName), deadline.Token);
         var restored = second.Live.Current;
         var connectedAtStart = second.Mqtt.IsConnected;
 

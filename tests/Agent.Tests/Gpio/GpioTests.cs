@@ -4,7 +4,7 @@ using System.Device.Gpio;
 using Edge.Agent.Gpio;
 using Edge.Agent.Hosting.Readiness;
 using Edge.Agent.Sources;
-using Edge.Agent.Tests.Sources;
+using Edge.Agent.Tests.Support;
 using Xunit;
 
 public sealed class GpioTests
@@ -13,28 +13,32 @@ public sealed class GpioTests
     private const int Led = 27;
     private const int Reject = 22;
 
-    private static async Task<(DeviceAgent Agent, string Label)> StartLineAsync(Action<SimulatedGpioDriver>? prepare, CancellationToken ct)
+    private static async Task<(TestAgentHost Agent, string Label)> StartLineAsync(Action<SimulatedGpioDriver>? prepare, CancellationToken ct)
     {
-        var (png, label) = DeviceAgent.Digit();
+        var (png, label) = Requests.DigitPng();
         var frame = Path.Combine(Directory.CreateTempSubdirectory("edge-frame-").FullName, "camera.png");
         await File.WriteAllBytesAsync(frame, png, ct);
-        var agent = await DeviceAgent.StartAsync(
-            new Dictionary<string, string?>
+        var agent = await TestAgentHost.StartAsync(
+            new TestAgentOptions
             {
-                ["Gpio:Enabled"] = "true",
-                ["Gpio:Driver"] = "sim",
-                ["Gpio:TriggerPin"] = "17",
-                ["Gpio:TriggerEdge"] = "Rising",
-                ["Gpio:LedPin"] = "27",
-                ["Gpio:ActuatorPin"] = "22",
-                ["Gpio:ActuatorPulse"] = "00:00:00.100",
-                ["Gpio:ActuatorLabels:0"] = label,
-                // The "camera" copies a held-out digit's picture: a real process, as libcamera-still would be.
-                ["Sources:Camera:Command"] = "/bin/cp",
-                ["Sources:Camera:Arguments:0"] = frame,
-                ["Sources:Camera:Arguments:1"] = "{output}",
+                Threshold = 0,
+                Settings = new Dictionary<string, string?>
+                {
+                    ["Gpio:Enabled"] = "true",
+                    ["Gpio:Driver"] = "sim",
+                    ["Gpio:TriggerPin"] = "17",
+                    ["Gpio:TriggerEdge"] = "Rising",
+                    ["Gpio:LedPin"] = "27",
+                    ["Gpio:ActuatorPin"] = "22",
+                    ["Gpio:ActuatorPulse"] = "00:00:00.100",
+                    ["Gpio:ActuatorLabels:0"] = label,
+                    // The "camera" copies a held-out digit's picture: a real process, as libcamera-still would be.
+                    ["Sources:Camera:Command"] = "/bin/cp",
+                    ["Sources:Camera:Arguments:0"] = frame,
+                    ["Sources:Camera:Arguments:1"] = "{output}",
+                },
+                BeforeStart = a => prepare?.Invoke(a.Service<SimulatedGpioDriver>()),
             },
-            a => prepare?.Invoke(a.Get<SimulatedGpioDriver>()),
             ct);
         return (agent, label);
     }
@@ -45,10 +49,10 @@ public sealed class GpioTests
         var ct = TestContext.Current.CancellationToken;
         var (agent, label) = await StartLineAsync(null, ct);
         await using var _ = agent;
-        var pins = agent.Get<SimulatedGpioDriver>();
+        var pins = agent.Service<SimulatedGpioDriver>();
 
         pins.SetInput(Trigger, PinValue.High);
-        var outcome = await agent.Get<SourceEvents>().WaitForAsync(o => o.Source == "gpio:trigger", ct);
+        var outcome = await agent.Service<SourceEvents>().WaitForAsync(o => o.Source == "gpio:trigger", ct);
 
         Assert.Null(outcome.Error);
         Assert.Equal(label, outcome.Answer!.Label);
@@ -78,10 +82,10 @@ public sealed class GpioTests
         var ct = TestContext.Current.CancellationToken;
         var (agent, _) = await StartLineAsync(null, ct);
         await using var _ = agent;
-        var pins = agent.Get<SimulatedGpioDriver>();
+        var pins = agent.Service<SimulatedGpioDriver>();
         await pins.WaitForAsync(Led, PinValue.High, ct);
 
-        using (agent.Get<IUpdateActivity>().Begin("model digits-edge 2.0.0"))
+        using (agent.Service<IUpdateActivity>().Begin("model digits-edge 2.0.0"))
         {
             Assert.Equal(DeviceState.Updating, (await agent.DeviceStatusAsync(ct)).State);
             // 4 Hz: off and on again within a second, where "online" never turns off.

@@ -4,10 +4,12 @@ using System.Buffers;
 using System.Text;
 using Edge.Agent.Hosting;
 using Edge.Agent.Mqtt;
+using Edge.Agent.Tests.Support;
 using Edge.TestSupport;
 using Edge.TestSupport.Mosquitto;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
@@ -61,8 +63,8 @@ public sealed class AgentMqttConnectionTests
 
         // An hour between attempts: only a fake clock can get the second attempt to happen inside this test.
         var time = new FakeTimeProvider();
-        var log = new CapturingLogger<AgentMqttConnection>();
-        using var connection = Create(broker.Port, time, TimeSpan.FromHours(1), log);
+        var log = new AwaitableLogCollector();
+        using var connection = Create(broker.Port, time, TimeSpan.FromHours(1), new FakeLogger<AgentMqttConnection>(log));
         await connection.StartAsync(deadline.Token);
         await log.WaitForEventAsync(BackoffEventId, deadline.Token);
         await broker.StartAgainAsync(deadline.Token);
@@ -74,7 +76,7 @@ public sealed class AgentMqttConnectionTests
         }
 
         await connected;
-        Assert.True(connection.IsConnected, string.Join(Environment.NewLine, log.Lines));
+        Assert.True(connection.IsConnected, string.Join(Environment.NewLine, log.GetSnapshot()));
         Assert.True(time.GetUtcNow() - time.Start >= TimeSpan.FromHours(1));
         await connection.StopAsync(deadline.Token);
     }
@@ -90,8 +92,8 @@ public sealed class AgentMqttConnectionTests
                 return $"listener {folder.Port} {MosquittoBroker.Host}\nallow_anonymous false\npassword_file {Path.Combine(folder.Directory, "passwd")}\n{MosquittoFiles.LogSettings}";
             },
             deadline.Token);
-        var log = new CapturingLogger<AgentMqttConnection>();
-        using var refused = Create(broker.Port, TimeProvider.System, logger: log, username: "cam-1", password: "wrong");
+        var log = new AwaitableLogCollector();
+        using var refused = Create(broker.Port, TimeProvider.System, logger: new FakeLogger<AgentMqttConnection>(log), username: "cam-1", password: "wrong");
         using var accepted = Create(broker.Port, TimeProvider.System, username: "cam-1", password: "right");
 
         await refused.StartAsync(deadline.Token);
@@ -102,8 +104,8 @@ public sealed class AgentMqttConnectionTests
         await accepted.StopAsync(deadline.Token);
 
         Assert.False(refused.IsConnected);
-        Assert.DoesNotContain(log.Lines, line => line.Contains($" {ConnectedEventId} ", StringComparison.Ordinal));
-        Assert.Contains(log.Lines, line => line.Contains("refused", StringComparison.Ordinal));
+        Assert.DoesNotContain(log.GetSnapshot(), r => r.Id.Id == ConnectedEventId);
+        Assert.Contains(log.GetSnapshot(), r => r.Message.Contains("refused", StringComparison.Ordinal));
     }
 
     private const int BackoffEventId = 5004;

@@ -10,21 +10,13 @@ public sealed class ModelStartupTests
     [Fact]
     public async Task A_missing_model_stops_the_agent_at_start_with_the_reason()
     {
-        var app = TestAgentHost.Create(
-            $"http://127.0.0.1:{FreePort.Next()}",
-            new Dictionary<string, string?> { ["Inference:Manifest"] = "/nonexistent/model.manifest.json" },
-            out _,
-            out var stateDirectory);
-        try
+        await using var agent = TestAgentHost.Create(new TestAgentOptions
         {
-            var e = await Assert.ThrowsAsync<ModelLoadException>(() => app.StartAsync(TestContext.Current.CancellationToken));
-            Assert.Contains("/nonexistent/model.manifest.json", e.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            await app.DisposeAsync();
-            Directory.Delete(stateDirectory, recursive: true);
-        }
+            Settings = new Dictionary<string, string?> { ["Inference:Manifest"] = "/nonexistent/model.manifest.json" },
+        });
+
+        var e = await Assert.ThrowsAsync<ModelLoadException>(() => agent.StartAsync(TestContext.Current.CancellationToken));
+        Assert.Contains("/nonexistent/model.manifest.json", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

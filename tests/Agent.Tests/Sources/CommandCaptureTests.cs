@@ -2,6 +2,7 @@ namespace Edge.Agent.Tests.Sources;
 
 using Edge.Agent.Hosting;
 using Edge.Agent.Sources.Camera;
+using Edge.Agent.Tests.Support;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Options;
@@ -23,7 +24,7 @@ public sealed class CommandCaptureTests : IDisposable
     [Fact]
     public async Task Returns_the_frame_the_command_wrote_to_the_output_path()
     {
-        var (png, _) = DeviceAgent.Digit();
+        var (png, _) = Requests.DigitPng();
         var source = Path.Combine(_state, "source.png");
         await File.WriteAllBytesAsync(source, png, TestContext.Current.CancellationToken);
         using var capture = Capture("/bin/cp", TimeProvider.System, source, "{output}");

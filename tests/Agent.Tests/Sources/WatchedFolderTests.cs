@@ -4,6 +4,7 @@ using System.Text.Json;
 using Edge.Agent.Hosting.Readiness;
 using Edge.Agent.Sources;
 using Edge.Agent.Sources.Folder;
+using Edge.Agent.Tests.Support;
 using Edge.Shared.Serialization;
 using Xunit;
 
@@ -19,14 +20,14 @@ public sealed class WatchedFolderTests
     public async Task Answers_a_new_frame_and_moves_it_to_done_next_to_its_result()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var agent = await DeviceAgent.StartAsync(Folder("inbox"), a => Directory.CreateDirectory(Path.Combine(a.State, "inbox")), ct);
+        await using var agent = await TestAgentHost.StartAsync(new TestAgentOptions { Threshold = 0, Settings = Folder("inbox"), BeforeStart = a => Directory.CreateDirectory(Path.Combine(a.State, "inbox")) }, ct);
         var inbox = Path.Combine(agent.State, "inbox");
-        var (png, label) = DeviceAgent.Digit();
+        var (png, label) = Requests.DigitPng();
 
         // Written under a hidden name and renamed, as the folder's contract asks of writers.
         await File.WriteAllBytesAsync(Path.Combine(inbox, ".part1.png"), png, ct);
         File.Move(Path.Combine(inbox, ".part1.png"), Path.Combine(inbox, "part1.png"));
-        var outcome = await agent.Get<SourceEvents>().WaitForAsync(o => o.Name == "part1.png", ct);
+        var outcome = await agent.Service<SourceEvents>().WaitForAsync(o => o.Name == "part1.png", ct);
 
         Assert.Null(outcome.Error);
         Assert.Equal(label, outcome.Answer!.Label);
@@ -41,11 +42,11 @@ public sealed class WatchedFolderTests
     public async Task A_file_that_is_no_image_moves_to_failed_with_the_reason()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var agent = await DeviceAgent.StartAsync(Folder("inbox"), a => Directory.CreateDirectory(Path.Combine(a.State, "inbox")), ct);
+        await using var agent = await TestAgentHost.StartAsync(new TestAgentOptions { Threshold = 0, Settings = Folder("inbox"), BeforeStart = a => Directory.CreateDirectory(Path.Combine(a.State, "inbox")) }, ct);
         var inbox = Path.Combine(agent.State, "inbox");
 
         await File.WriteAllTextAsync(Path.Combine(inbox, "broken.png"), "not a picture", ct);
-        var outcome = await agent.Get<SourceEvents>().WaitForAsync(o => o.Name == "broken.png", ct);
+        var outcome = await agent.Service<SourceEvents>().WaitForAsync(o => o.Name == "broken.png", ct);
 
         Assert.Null(outcome.Answer);
         Assert.Contains("not a PNG, JPEG or JSON tensor", outcome.Error, StringComparison.Ordinal);
@@ -57,7 +58,7 @@ public sealed class WatchedFolderTests
     public async Task A_folder_that_cannot_be_listed_is_a_fault_with_its_path_and_the_agent_keeps_serving()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var agent = await DeviceAgent.StartAsync(Folder("not-a-folder"), a => File.WriteAllText(Path.Combine(a.State, "not-a-folder"), "a file"), ct);
+        await using var agent = await TestAgentHost.StartAsync(new TestAgentOptions { Threshold = 0, Settings = Folder("not-a-folder"), BeforeStart = a => File.WriteAllText(Path.Combine(a.State, "not-a-folder"), "a file") }, ct);
 
         var status = await agent.DeviceStatusAsync(ct);
 

@@ -1,5 +1,6 @@
 namespace Edge.Agent.Tests.Support;
 
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -8,13 +9,20 @@ using Edge.Shared.Serialization;
 using Edge.TestSupport;
 using Xunit;
 
-/// <summary>Request bodies and answer parsing for the agent's <c>/v1/infer</c>.</summary>
+/// <summary>Request bodies (tensors and pictures of held-out digits) and answer parsing for the agent's <c>/v1/infer</c>.</summary>
 internal static class Requests
 {
     public static HttpContent Tensor(float[] pixels) =>
         JsonContent.Create(new TensorPayload { Shape = [1, 1, 8, 8], Data = pixels }, EdgeJsonContext.Default.TensorPayload);
 
     public static HttpContent HeldOutTensor(int index) => Tensor(HeldOut.Digits[index].Pixels);
+
+    /// <summary>Held-out digit 0 (a "1" both models answer correctly) as a PNG, dark ink on white, with its label.</summary>
+    public static (byte[] Png, string Label) DigitPng()
+    {
+        var sample = HeldOut.Digits[0];
+        return (TestImages.DigitPng(sample.Pixels, 4), sample.Label.ToString(CultureInfo.InvariantCulture));
+    }
 
     public static HttpContent Raw(string body, string contentType) => new StringContent(body, Encoding.UTF8, contentType);
 

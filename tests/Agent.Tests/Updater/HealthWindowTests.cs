@@ -1,6 +1,7 @@
 namespace Edge.Agent.Tests.Updater;
 
 using Edge.Agent.Serving;
+using Edge.Agent.Tests.Support;
 using Edge.Agent.Updater;
 using Edge.Shared.Updates;
 using Edge.Updates;
@@ -16,12 +17,12 @@ public sealed class HealthWindowTests : UpdateTestBase
         using var deadline = UpdateEndToEndTests.Deadline();
         var ct = deadline.Token;
         await using var cloud = await TestCloud.StartAsync(Device, ct);
-        await using var agent = await UpdateAgent.StartAsync(cloud, State.FullName, [Key.PublicKey], ct, new Dictionary<string, string?>
+        await using var agent = await TestAgentHost.StartAsync(cloud.Agent(State.FullName, [Key.PublicKey], new Dictionary<string, string?>
         {
             ["Updates:HealthWindow"] = "00:01:00",
             ["Updates:HealthMinRequests"] = "5",
             ["Updates:MaxLatencyP99Ms"] = "0.000001",
-        });
+        }), ct);
         var package = TestPackages.Build(TestPackages.DigitsV2(), Key);
         cloud.Add(package);
         await cloud.PublishDesiredAsync(package.Package, ct);

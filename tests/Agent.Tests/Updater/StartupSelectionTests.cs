@@ -3,7 +3,6 @@ namespace Edge.Agent.Tests.Updater;
 using Edge.Agent.Serving;
 using Edge.Agent.Tests.Support;
 using Edge.Agent.Updater;
-using Edge.TestSupport;
 using Edge.Updates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -139,33 +138,11 @@ public sealed class StartupSelectionTests : IDisposable
     /// <param name="keepState">A state folder to start on (kept afterwards, for a test that restarts on it); a fresh temp one when null.</param>
     private async Task WithStateAsync(Action<string> prepare, Action<WebApplication, string> check, string? keepState = null)
     {
-        var settings = new Dictionary<string, string?> { ["Updates:TrustedKeys:0"] = _key.PublicKey };
-        if (keepState is not null)
-        {
-            settings["Agent:StateDirectory"] = keepState;
-        }
+        await using var agent = TestAgentHost.Create(new TestAgentOptions { StateDirectory = keepState, TrustedKeys = [_key.PublicKey] });
 
-        var app = TestAgentHost.Create($"http://127.0.0.1:{FreePort.Next()}", settings, out _, out var fresh);
-        var state = keepState ?? fresh;
-        if (keepState is not null)
-        {
-            Directory.Delete(fresh, recursive: true);
-        }
-
-        try
-        {
-            prepare(state);
-            await app.StartAsync(TestContext.Current.CancellationToken);
-            check(app, state);
-            await app.StopAsync(TestContext.Current.CancellationToken);
-        }
-        finally
-        {
-            await app.DisposeAsync();
-            if (keepState is null && Directory.Exists(state))
-            {
-                Directory.Delete(state, recursive: true);
-            }
-        }
+        prepare(agent.State);
+        await agent.StartAsync(TestContext.Current.CancellationToken);
+        check(agent.App, agent.State);
+        await agent.App.StopAsync(TestContext.Current.CancellationToken);
     }
 }

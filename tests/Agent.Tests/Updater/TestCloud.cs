@@ -4,6 +4,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
+using Edge.Agent.Tests.Support;
 using Edge.Shared.Mqtt;
 using Edge.Shared.Serialization;
 using Edge.Shared.Updates;
@@ -50,6 +51,31 @@ internal sealed class TestCloud : IAsyncDisposable
 
     /// <summary>Every block index requested, in order (repeats included).</summary>
     public ConcurrentQueue<int> Requested { get; } = new();
+
+    /// <summary>
+    /// The real agent as this cloud's device, trusting <paramref name="trustedKeys"/>, on a state folder the test owns
+    /// (so a second agent can start on what the first left). Answers are always local (threshold 0), so every request
+    /// exercises the served model; <paramref name="settings"/> override the rest.
+    /// </summary>
+    public TestAgentOptions Agent(string stateDirectory, IReadOnlyList<string> trustedKeys, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["Routing:DefaultAuditSampleRate"] = "0",
+            ["Updates:BlockTimeout"] = "00:00:02",
+            ["Updates:HealthWindow"] = "00:00:00",
+            ["Serilog:MinimumLevel:Override:Edge.Agent.Updater"] = "Information",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        return new TestAgentOptions
+        {
+            BrokerPort = Port, DeviceId = DeviceId, StateDirectory = stateDirectory, Threshold = 0, TrustedKeys = trustedKeys, Settings = all,
+        };
+    }
 
     public static async Task<TestCloud> StartAsync(string deviceId, CancellationToken cancellationToken)
     {

@@ -23,7 +23,7 @@ public sealed class UpdateEndToEndTests : UpdateTestBase
         await using var cloud = await TestCloud.StartAsync(Device, ct);
         await using var reported = await TestMqttClient.ConnectAsync(cloud.Port, ct);
         await reported.SubscribeAsync(Topics.DeviceReported(Device), ct);
-        await using var agent = await UpdateAgent.StartAsync(cloud, State.FullName, [Key.PublicKey], ct);
+        await using var agent = await TestAgentHost.StartAsync(cloud.Agent(State.FullName, [Key.PublicKey]), ct);
         Assert.Equal(TestPackages.Factory, (await agent.InferAsync()).ModelVersion);
 
         var package = TestPackages.Build(TestPackages.DigitsV2(), Key);
@@ -53,7 +53,7 @@ public sealed class UpdateEndToEndTests : UpdateTestBase
         using var deadline = Deadline();
         var ct = deadline.Token;
         await using var cloud = await TestCloud.StartAsync(Device, ct);
-        await using var agent = await UpdateAgent.StartAsync(cloud, State.FullName, [Key.PublicKey], ct);
+        await using var agent = await TestAgentHost.StartAsync(cloud.Agent(State.FullName, [Key.PublicKey]), ct);
 
         var package = TestPackages.Build(TestPackages.DigitsEdge(TestPackages.Factory), Key);
         cloud.Add(package);
@@ -70,7 +70,7 @@ public sealed class UpdateEndToEndTests : UpdateTestBase
         using var deadline = Deadline();
         var ct = deadline.Token;
         await using var cloud = await TestCloud.StartAsync(Device, ct);
-        await using var agent = await UpdateAgent.StartAsync(cloud, State.FullName, [Key.PublicKey], ct);
+        await using var agent = await TestAgentHost.StartAsync(cloud.Agent(State.FullName, [Key.PublicKey]), ct);
         await cloud.WaitForStateAsync(UpdateState.Idle, null, ct);
 
         await cloud.ClearDesiredAsync(ct);
@@ -88,10 +88,10 @@ public sealed class UpdateEndToEndTests : UpdateTestBase
         await using var cloud = await TestCloud.StartAsync(Device, ct);
 
         // A block timeout longer than the test: only the reconnect can bring the withheld blocks.
-        await using var agent = await UpdateAgent.StartAsync(cloud, State.FullName, [Key.PublicKey], ct, new Dictionary<string, string?>
+        await using var agent = await TestAgentHost.StartAsync(cloud.Agent(State.FullName, [Key.PublicKey], new Dictionary<string, string?>
         {
             ["Updates:BlockTimeout"] = "00:10:00",
-        });
+        }), ct);
         var package = TestPackages.Build(TestPackages.DigitsV2(), Key);
         cloud.Add(package);
         cloud.Serve = index => index != 5;
@@ -111,10 +111,10 @@ public sealed class UpdateEndToEndTests : UpdateTestBase
         using var deadline = Deadline();
         var ct = deadline.Token;
         await using var cloud = await TestCloud.StartAsync(Device, ct);
-        await using var agent = await UpdateAgent.StartAsync(cloud, State.FullName, [Key.PublicKey], ct, new Dictionary<string, string?>
+        await using var agent = await TestAgentHost.StartAsync(cloud.Agent(State.FullName, [Key.PublicKey], new Dictionary<string, string?>
         {
             ["Inference:Manifest"] = RepoPaths.Model("camera-mnv2-v1.manifest.json"),
-        });
+        }), ct);
         var v1 = TestPackages.Onnx("camera-mnv2-v1");
         var package = PackageBuilder.Build(
             TestPackages.Manifest("camera-mnv2-v2"), TestPackages.Onnx("camera-mnv2-v2"), [new BaseModel("1.0.0", v1)], DeviceClasses.Any, Key, DateTimeOffset.UnixEpoch, level: 3);

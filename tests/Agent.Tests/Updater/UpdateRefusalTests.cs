@@ -1,5 +1,6 @@
 namespace Edge.Agent.Tests.Updater;
 
+using Edge.Agent.Tests.Support;
 using Edge.Shared.Updates;
 using Edge.Updates;
 using Xunit;
@@ -137,11 +138,11 @@ public sealed class UpdateRefusalTests : UpdateTestBase
         }
     }
 
-    private async Task<(TestCloud Cloud, UpdateAgent Agent, CancellationTokenSource Deadline)> StartAsync(Dictionary<string, string?>? settings = null)
+    private async Task<(TestCloud Cloud, TestAgentHost Agent, CancellationTokenSource Deadline)> StartAsync(Dictionary<string, string?>? settings = null)
     {
         var deadline = UpdateEndToEndTests.Deadline();
         var cloud = await TestCloud.StartAsync(Device, deadline.Token);
-        var agent = await UpdateAgent.StartAsync(cloud, State.FullName, [Key.PublicKey], deadline.Token, settings);
+        var agent = await TestAgentHost.StartAsync(cloud.Agent(State.FullName, [Key.PublicKey], settings), deadline.Token);
         return (cloud, agent, deadline);
     }
 }

@@ -22,14 +22,14 @@ public sealed class UpdateResumeTests : UpdateTestBase
         // First run: the cloud answers the first blocks only, then the agent stops mid-download.
         cloud.Serve = index => index < FirstRun;
         await cloud.PublishDesiredAsync(package.Package, ct);
-        await using (var first = await UpdateAgent.StartAsync(cloud, State.FullName, [Key.PublicKey], ct))
+        await using (var first = await TestAgentHost.StartAsync(cloud.Agent(State.FullName, [Key.PublicKey]), ct))
         {
             await Requests.EventuallyAsync(() => first.Reporter.Latest is { State: UpdateState.Downloading, BlocksReceived: FirstRun }, "the first blocks");
         }
 
         var firstRequests = cloud.Requested.Count;
         cloud.Serve = _ => true;
-        await using var second = await UpdateAgent.StartAsync(cloud, State.FullName, [Key.PublicKey], ct);
+        await using var second = await TestAgentHost.StartAsync(cloud.Agent(State.FullName, [Key.PublicKey]), ct);
         await cloud.WaitForStateAsync(UpdateState.Applied, TestPackages.V2, ct);
 
         var secondRun = cloud.Requested.Skip(firstRequests).Distinct().ToList();
@@ -49,8 +49,8 @@ public sealed class UpdateResumeTests : UpdateTestBase
         var ct = deadline.Token;
         await using var cloud = await TestCloud.StartAsync(Device, ct);
         cloud.FrameDelay = TimeSpan.FromMilliseconds(100);
-        await using var agent = await UpdateAgent.StartAsync(
-            cloud, State.FullName, [Key.PublicKey], ct, new Dictionary<string, string?> { ["Updates:BlockTimeout"] = "00:00:00.250" });
+        await using var agent = await TestAgentHost.StartAsync(
+            cloud.Agent(State.FullName, [Key.PublicKey], new Dictionary<string, string?> { ["Updates:BlockTimeout"] = "00:00:00.250" }), ct);
         var package = TestPackages.Build(TestPackages.DigitsV2(), Key);
         cloud.Add(package);
         const int BlockSize = 16 * 1024;

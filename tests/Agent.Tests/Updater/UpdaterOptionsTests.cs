@@ -2,7 +2,6 @@ namespace Edge.Agent.Tests.Updater;
 
 using Edge.Agent.Tests.Support;
 using Edge.Agent.Updater;
-using Edge.TestSupport;
 using Microsoft.Extensions.Options;
 using Xunit;
 
@@ -11,21 +10,10 @@ public sealed class UpdaterOptionsTests
     [Fact]
     public async Task A_trusted_key_that_is_not_an_ed25519_public_key_stops_the_agent_at_start_naming_it()
     {
-        var app = TestAgentHost.Create($"http://127.0.0.1:{FreePort.Next()}", new Dictionary<string, string?>
-        {
-            ["Updates:TrustedKeys:0"] = Convert.ToBase64String(new byte[32]),
-            ["Updates:TrustedKeys:1"] = "bm90IGEga2V5",
-        }, out _, out var state);
-        try
-        {
-            var e = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync(TestContext.Current.CancellationToken));
-            Assert.Contains("TrustedKeys[1]", e.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            await app.DisposeAsync();
-            Directory.Delete(state, recursive: true);
-        }
+        await using var agent = TestAgentHost.Create(new TestAgentOptions { TrustedKeys = [Convert.ToBase64String(new byte[32]), "bm90IGEga2V5"] });
+
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => agent.StartAsync(TestContext.Current.CancellationToken));
+        Assert.Contains("TrustedKeys[1]", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

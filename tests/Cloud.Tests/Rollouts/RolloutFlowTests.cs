@@ -5,6 +5,7 @@ using Edge.Cloud.Tests.Support;
 using Edge.Shared.Serialization;
 using Edge.Shared.Updates;
 using Edge.Updates;
+using Edge.TestSupport.Fleet;
 using Xunit;
 
 public sealed class RolloutFlowTests(RolloutsFixture fixture) : IClassFixture<RolloutsFixture>

@@ -4,6 +4,7 @@ using System.Net;
 using Edge.Cloud.Tests.Support;
 using Edge.Shared.Serialization;
 using Edge.Shared.Updates;
+using Edge.TestSupport.Fleet;
 using Xunit;
 
 public sealed class RolloutHaltTests(RolloutsFixture fixture) : IClassFixture<RolloutsFixture>

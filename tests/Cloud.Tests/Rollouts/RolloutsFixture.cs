@@ -5,10 +5,12 @@ using System.Net;
 using System.Text;
 using Edge.Cloud.Devices;
 using Edge.Cloud.Rollouts;
+using Edge.Cloud.Tests.Models;
 using Edge.Cloud.Tests.Support;
 using Edge.Shared.Serialization;
 using Edge.Shared.Updates;
 using Edge.TestSupport;
+using Edge.TestSupport.Fleet;
 using Xunit;
 
 /// <summary>
@@ -21,6 +23,9 @@ public sealed class RolloutsFixture : IAsyncLifetime
     public const string OldVersion = "1.0.0";
     public const string NewVersion = "2.0.0";
     public const int BlockSize = 16 * 1024;
+
+    /// <summary>What the fixture's devices run and report: <see cref="Model"/> at <see cref="OldVersion"/>, rolled out to <see cref="NewVersion"/>.</summary>
+    public static readonly FakeModel Running = new(Model, OldVersion, NewVersion);
 
     private readonly TempFolder _folder = new();
     private CloudHost? _host;
@@ -60,7 +65,7 @@ public sealed class RolloutsFixture : IAsyncLifetime
     /// <summary>Connects a device and, with a group, has it report so the cloud knows it.</summary>
     internal async Task<FakeDevice> DeviceAsync(string id, string? group, CancellationToken cancellationToken)
     {
-        var device = await FakeDevice.ConnectAsync(Host.MqttPort, id, cancellationToken);
+        var device = await FakeDevice.ConnectAsync(Host.MqttPort, id, cancellationToken, Running);
         if (group is not null)
         {
             var seen = Host.Service<ReportedConfigStore>().WaitForAsync(id, r => r.Group == group, cancellationToken);

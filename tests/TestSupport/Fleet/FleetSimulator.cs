@@ -1,19 +1,19 @@
 namespace Edge.TestSupport.Fleet;
 
 /// <summary>
-/// Simulated devices as real MQTT clients (<see cref="SimDevice"/>): each applies the thresholds it receives on its
+/// Simulated devices as real MQTT clients (<see cref="FakeDevice"/>): each applies the thresholds it receives on its
 /// group's desired topic and publishes telemetry windows on a simulated timeline, its requests drawn from a
 /// <see cref="ScoreDistribution"/>. Needs only a broker: tests and benches pair it with a real cloud.
 /// </summary>
 public sealed class FleetSimulator : IAsyncDisposable
 {
-    private readonly List<SimDevice> _devices = [];
+    private readonly List<FakeDevice> _devices = [];
 
     private FleetSimulator(DateTimeOffset start) => Now = start;
 
     public DateTimeOffset Now { get; private set; }
 
-    public IReadOnlyList<SimDevice> Devices => _devices;
+    public IReadOnlyList<FakeDevice> Devices => _devices;
 
     /// <summary>Connects every device (at most <paramref name="parallel"/> connections at a time) and subscribes it.</summary>
     public static async Task<FleetSimulator> StartAsync(
@@ -34,13 +34,13 @@ public sealed class FleetSimulator : IAsyncDisposable
             }
         }
 
-        var devices = new SimDevice[plan.Count];
+        var devices = new FakeDevice[plan.Count];
         try
         {
             await Parallel.ForAsync(0, plan.Count, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct }, async (i, token) =>
             {
                 var (id, group, rate, cursor) = plan[i];
-                devices[i] = await SimDevice.ConnectAsync(port, id, group, rate, cursor, distribution ?? ScoreDistribution.Synthetic, token);
+                devices[i] = await FakeDevice.ConnectAsync(port, id, group, rate, cursor, distribution ?? ScoreDistribution.Synthetic, token);
             });
         }
         catch

@@ -1,0 +1,87 @@
+namespace Edge.Cloud.Tests.Mqtt;
+
+using System.Globalization;
+using Edge.Cloud.Devices;
+using Edge.Cloud.Mqtt;
+using Edge.Cloud.Tests.Support;
+using Edge.Shared.Config;
+using Edge.Shared.Mqtt;
+using Edge.TestSupport;
+using Edge.TestSupport.Mosquitto;
+using MQTTnet;
+using Xunit;
+
+/// <summary>
+/// The documented <c>deploy/mosquitto</c> configuration on a real Mosquitto, with only the paths and the
+/// port changed: the cloud logs in as edge-cloud, devices keep to their own topics.
+/// </summary>
+public sealed class MosquittoDeployConfigTests : IDisposable
+{
+    private const string CloudPassword = "cloud-secret";
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task The_deploy_configuration_lets_the_cloud_and_devices_in_and_keeps_devices_to_their_own_topics()
+    {
+        using var deadline = Deadline.Within(TimeSpan.FromSeconds(60));
+        await using var broker = await MosquittoBroker.StartAsync(folder => DeployConfig(folder, deadline.Token), deadline.Token);
+        await using var cloud = await CloudHost.StartAsync(_folder.Path, new Dictionary<string, string?>
+        {
+            ["Mqtt:Embedded"] = "false",
+            ["Mqtt:Host"] = MosquittoBroker.Host,
+            ["Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
+            ["Mqtt:Username"] = "edge-cloud",
+            ["Mqtt:Password"] = CloudPassword,
+        });
+        await cloud.Http.PutJsonAsync("/v1/thresholds/devices/cam-a", """{"threshold":0.61}""", deadline.Token);
+        await cloud.Http.PutJsonAsync("/v1/thresholds/devices/cam-b", """{"threshold":0.62}""", deadline.Token);
+        await cloud.Http.PutJsonAsync("/v1/thresholds/groups/line-1", """{"threshold":0.63}""", deadline.Token);
+
+        var anonymous = await MqttProbe.TryConnectAsync(broker.Port, new MqttClientOptionsBuilder().WithClientId("cam-a"), deadline.Token);
+        var wrongPassword = await MqttProbe.TryConnectAsync(broker.Port, MqttProbe.DeviceLogin("cam-a", "nope"), deadline.Token);
+        await using var device = await MqttProbe.ConnectAsync(broker.Port, MqttProbe.DeviceLogin("cam-a", "secret-a"), deadline.Token);
+        // Mosquitto grants these subscriptions and checks the ACL on each message (the embedded broker refuses
+        // them instead); either way cam-b's retained config must not arrive before the group's, subscribed last.
+        await device.SubscribeAsync(Topics.DeviceDesired("cam-b"), deadline.Token);
+        await device.SubscribeAsync("edge/v1/dev/+/config/desired", deadline.Token);
+        await device.SubscribeAsync("edge/v1/group/+/config/desired", deadline.Token);
+        var (mine, _) = await device.WaitForDesiredAsync(Topics.DeviceDesired("cam-a"), _ => true, deadline.Token);
+        var (line, _) = await device.WaitForDesiredAsync(Topics.GroupDesired("line-1"), _ => true, deadline.Token);
+
+        // Published in this order by one client: once cam-a's own report is stored, the spoofed one was handled.
+        var store = cloud.Service<ReportedConfigStore>();
+        var recorded = store.WaitForAsync("cam-a", _ => true, deadline.Token);
+        await device.PublishReportedAsync(new ReportedConfig { DeviceId = "cam-b", Threshold = 0 }, deadline.Token);
+        await device.PublishReportedAsync(new ReportedConfig { DeviceId = "cam-a", Threshold = 0.61 }, deadline.Token);
+        await recorded;
+
+        Assert.NotEqual(MqttClientConnectResultCode.Success, anonymous);
+        Assert.NotEqual(MqttClientConnectResultCode.Success, wrongPassword);
+        Assert.DoesNotContain(Topics.DeviceDesired("cam-b"), device.ReceivedTopics);
+        Assert.Equal((0.61, 0.63), (mine.Threshold, line.Threshold));
+        Assert.Null(await store.GetAsync("cam-b", deadline.Token));
+    }
+
+    /// <summary>deploy/mosquitto/mosquitto.conf with this test's port, files and logging; every other line as shipped.</summary>
+    private static async Task<string> DeployConfig(BrokerFolder folder, CancellationToken cancellationToken)
+    {
+        var deploy = Path.Combine(RepoPaths.Root, "deploy", "mosquitto");
+        var passwords = Path.Combine(folder.Directory, "passwd");
+        var acl = Path.Combine(folder.Directory, "aclfile");
+        File.Copy(Path.Combine(deploy, "aclfile"), acl);
+        await MosquittoFiles.WritePasswordFileAsync(passwords, [("edge-cloud", CloudPassword), ("cam-a", "secret-a"), ("cam-b", "secret-b")], cancellationToken);
+        var lines = (await File.ReadAllLinesAsync(Path.Combine(deploy, "mosquitto.conf"), cancellationToken))
+            .Select(line => line.Split(' ', 2)[0] switch
+            {
+                "listener" => $"listener {folder.Port} {MosquittoBroker.Host}",
+                "password_file" => $"password_file {passwords}",
+                "acl_file" => $"acl_file {acl}",
+                "persistence" => "persistence false",
+                "persistence_location" or "autosave_interval" or "log_dest" or "log_type" or "connection_messages" => string.Empty,
+                _ => line,
+            });
+        return string.Join('\n', lines) + "\n" + MosquittoFiles.LogSettings;
+    }
+}
