@@ -72,9 +72,20 @@ internal sealed class ImageDecoder
                 ? new DecodedImage(Image.Load<Rgb24>(_configuration, encoded.Span))
                 : new DecodedImage(Image.Load<L8>(_configuration, encoded.Span));
         }
-        catch (Exception e) when (e is ImageFormatException or InvalidMemoryOperationException or NotSupportedException or ArgumentException)
+        catch (InvalidInputException)
         {
-            throw new InvalidInputException($"the image cannot be decoded: {e.Message}", e);
+            throw;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)
+        {
+            // The decoder's own bugs on crafted files (a NullReferenceException in JpegDecoderCore.Identify on a
+            // truncated JPEG, an IndexOutOfRangeException on a bad PNG) are the caller's bad input too: letting them
+            // escape would count them as model errors and roll back a good update.
+            throw new InvalidInputException("the image cannot be decoded: " + DecodeFailure(e), e);
         }
     }
+
+    private static string DecodeFailure(Exception e) => e is ImageFormatException or InvalidMemoryOperationException or NotSupportedException
+        ? e.Message
+        : "the file is truncated or malformed";
 }

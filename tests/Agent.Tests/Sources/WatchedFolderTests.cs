@@ -6,6 +6,7 @@ using Edge.Agent.Sources;
 using Edge.Agent.Sources.Folder;
 using Edge.Agent.Tests.Support;
 using Edge.Shared.Serialization;
+using Edge.TestSupport;
 using Xunit;
 
 public sealed class WatchedFolderTests
@@ -52,6 +53,30 @@ public sealed class WatchedFolderTests
         Assert.Contains("not a PNG, JPEG or JSON tensor", outcome.Error, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(inbox, "failed", "broken.png")));
         Assert.Contains("not a PNG", await File.ReadAllTextAsync(Path.Combine(inbox, "failed", "broken.png.error.txt"), ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Truncated_jpegs_that_crash_the_decoder_move_to_failed_and_do_not_hold_up_the_frames_after_them()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var agent = await TestAgentHost.StartAsync(new TestAgentOptions { Threshold = 0, Settings = Folder("inbox"), BeforeStart = a => Directory.CreateDirectory(Path.Combine(a.State, "inbox")) }, ct);
+        var inbox = Path.Combine(agent.State, "inbox");
+        var (png, label) = Requests.DigitPng();
+        var jpeg = TestImages.Reencode(png, new SixLabors.ImageSharp.Formats.Jpeg.JpegEncoder());
+        var truncated = Enumerable.Range(1, jpeg.Length - 1).Select(n => $"a{n:D5}.jpg").ToList();
+        foreach (var name in truncated)
+        {
+            await File.WriteAllBytesAsync(Path.Combine(inbox, name), jpeg[..int.Parse(name[1..6], System.Globalization.CultureInfo.InvariantCulture)], ct);
+        }
+
+        // Sorted after every truncated frame: answered only if none of them blocks the scan.
+        await File.WriteAllBytesAsync(Path.Combine(inbox, ".z.png"), png, ct);
+        File.Move(Path.Combine(inbox, ".z.png"), Path.Combine(inbox, "z.png"));
+        var outcome = await agent.Service<SourceEvents>().WaitForAsync(o => o.Name == "z.png", ct);
+
+        Assert.Equal(label, outcome.Answer!.Label);
+        Assert.All(truncated, name => Assert.False(File.Exists(Path.Combine(inbox, name)), name + " is still in the inbox"));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(inbox, "failed"), "*.jpg"));
     }
 
     [Fact]

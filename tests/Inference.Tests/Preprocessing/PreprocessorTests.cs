@@ -145,6 +145,36 @@ public sealed class PreprocessorTests
         Assert.Throws<InvalidInputException>(() => Digits().FromImage(png, new float[64]));
     }
 
+    [Theory]
+    [InlineData("png")]
+    [InlineData("jpeg")]
+    public void Every_truncation_and_byte_flip_of_an_image_is_either_decoded_or_refused_as_bad_input(string format)
+    {
+        // ImageSharp's own decoders throw NullReferenceException / IndexOutOfRangeException on some crafted
+        // files; those must surface as the caller's bad input, never as a model error that rolls back an update.
+        var png = TestImages.DigitPng(Ramp, block: 4);
+        var image = format == "png" ? png : TestImages.Reencode(png, new SixLabors.ImageSharp.Formats.Jpeg.JpegEncoder());
+        var preprocessor = Digits();
+        var destination = new float[64];
+        var variants = Enumerable.Range(1, image.Length - 1).Select(n => image[..n])
+            .Concat(Enumerable.Range(0, image.Length).Select(i =>
+            {
+                var flipped = image.ToArray();
+                flipped[i] ^= 0xFF;
+                return flipped;
+            }));
+        foreach (var variant in variants)
+        {
+            try
+            {
+                preprocessor.FromImage(variant, destination);
+            }
+            catch (InvalidInputException)
+            {
+            }
+        }
+    }
+
     [Fact]
     public void Refuses_an_image_over_the_pixel_limit_before_decoding_it()
     {

@@ -149,8 +149,10 @@ internal sealed class WatchedFolderService(
             File.Move(file, Path.Combine(done, name), overwrite: true);
             events.Publish(new FrameOutcome(Component, name, answer, null));
         }
-        catch (Exception e) when (e is InvalidInputException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // Any failure of this one frame (bad input, unreadable file, the model throwing on it) moves it aside:
+            // left in place it would be retried every interval and hold up every frame sorted after it.
             SourcesLog.FileRefused(logger, name, e.Message, failed);
             await File.WriteAllTextAsync(Path.Combine(failed, name + ".error.txt"), e.Message + Environment.NewLine, cancellationToken);
             File.Move(file, Path.Combine(failed, name), overwrite: true);
