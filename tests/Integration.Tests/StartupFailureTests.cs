@@ -41,10 +41,22 @@ public sealed partial class StartupFailureTests : IDisposable
     [Fact]
     public async Task An_invalid_option_ends_the_agent_with_one_critical_line_naming_it_and_exit_code_78()
     {
-        // Read first by the model's constructor, which runs while the host builds its hosted services.
+        // Validated before the model loads, though the model is the first to read it.
         var exited = await RunAsync(new() { ["Inference__Slots"] = "0" });
 
-        AssertRefused(exited, 78, "invalid configuration", "Slots");
+        AssertRefused(exited, 78, "invalid configuration", "Inference:Slots", "between 1 and 256");
+    }
+
+    [Theory]
+    [InlineData("Updates__BlockTimeout", "10s", "'10s' at 'Updates:BlockTimeout'")]
+    [InlineData("Inference__Slots", "four", "'four' at 'Inference:Slots'")]
+    [InlineData("Agent__Urls", "garbage", "Invalid url: 'garbage'")]
+    [InlineData("Serilog__MinimumLevel__Default", "Loud", "Loud is not a valid Serilog level")]
+    public async Task A_value_that_cannot_be_read_ends_the_agent_with_one_critical_line_naming_it_and_exit_code_78(string key, string value, string named)
+    {
+        var exited = await RunAsync(new() { [key] = value });
+
+        AssertRefused(exited, 78, "invalid configuration", named);
     }
 
     [Fact]

@@ -33,8 +33,10 @@ public static partial class AgentStartup
         catch (Exception e)
         {
             // No logger yet (the configuration itself could not be read): the same one line, on stderr.
-            await Console.Error.WriteLineAsync($"[{DateTime.Now:HH:mm:ss} FTL] The agent cannot start: {Describe(e)}");
-            return e is InvalidDataException or FormatException ? AgentExitCodes.InvalidConfiguration : AgentExitCodes.CannotStart;
+            // Everything Create does is reading configuration (sources, Serilog's section, options registration), so
+            // any failure here is the configuration's.
+            await Console.Error.WriteLineAsync($"[{DateTime.Now:HH:mm:ss} FTL] The agent cannot start: invalid configuration: {Unwrap(e).Message.TrimEnd('.')}");
+            return AgentExitCodes.InvalidConfiguration;
         }
 
         // Building the app already resolved the logger factory (an invalid logging configuration fails Create above).
@@ -76,8 +78,7 @@ public static partial class AgentStartup
                 // Normally logged already where the model was first resolved; this covers any other path.
                 ModelLoader.LogCannotServe(loggers.CreateLogger<ModelLoader>(), model);
                 return AgentExitCodes.ModelUnavailable;
-            case OptionsValidationException:
-            case AggregateException aggregate when aggregate.InnerExceptions.All(i => i is OptionsValidationException):
+            case var _ when IsConfigurationError(e):
                 InvalidConfiguration(logger, reason);
                 return AgentExitCodes.InvalidConfiguration;
             default:
@@ -91,6 +92,32 @@ public static partial class AgentStartup
         logEvent.Properties.TryGetValue("SourceContext", out var source) && source is ScalarValue { Value: HostCategory }
         && logEvent.Properties.TryGetValue("EventId", out var id) && id is StructureValue eventId
         && eventId.Properties.Any(p => p.Name == "Name" && p.Value is ScalarValue { Value: "HostedServiceStartupFaulted" });
+
+    /// <summary>
+    /// An option that fails validation, a value the binder cannot convert ("Failed to convert configuration value
+    /// '10s' at 'Updates:BlockTimeout'", an InvalidOperationException over the converter's FormatException) or an
+    /// address Kestrel cannot parse (a FormatException).
+    /// </summary>
+    private static bool IsConfigurationError(Exception e) => e switch
+    {
+        OptionsValidationException or FormatException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.All(IsConfigurationError),
+        InvalidOperationException { InnerException: { } inner } => IsConversionFailure(inner),
+        _ => false,
+    };
+
+    private static bool IsConversionFailure(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is FormatException or OverflowException or InvalidCastException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static Exception Unwrap(Exception e)
     {
@@ -114,12 +141,25 @@ public static partial class AgentStartup
     private static string Describe(Exception e) => Unwrap(e) switch
     {
         AggregateException many => string.Join("; ", many.InnerExceptions.Select(Describe)),
-        OptionsValidationException options => options.Message.TrimEnd('.'),
+        OptionsValidationException options => OptionsFailures.Describe(options),
+        var other when IsConfigurationError(other) => other.Message.TrimEnd('.'),
         var other => $"{other.GetType().Name}: {other.Message.TrimEnd('.')}",
     };
 
     private static async Task DisposeQuietlyAsync(WebApplication app)
     {
+        try
+        {
+            // Services that started before the failing one are still running: stopped first, they finish their loop
+            // instead of meeting disposed stores (and logging stack traces) while the container is torn down.
+            using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await app.StopAsync(stopping.Token);
+        }
+        catch (Exception)
+        {
+            // Best effort, as below.
+        }
+
         try
         {
             await app.DisposeAsync();

@@ -137,6 +137,13 @@ public sealed class OnnxModel : IDisposable
                 model.VerifyGolden();
             }
         }
+        catch (Exception e) when (e is OnnxRuntimeException or InvalidInputException)
+        {
+            // A graph ONNX Runtime accepts but cannot run (a Reshape that fits no batch, an op the provider lacks at
+            // run time) is a model that cannot be served, reported like every other load failure.
+            model.Dispose();
+            throw new ModelLoadException($"'{model.ModelPath}' loads but cannot run its first inference: {e.Message}", e);
+        }
         catch
         {
             model.Dispose();
