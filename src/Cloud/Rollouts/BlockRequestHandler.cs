@@ -15,7 +15,8 @@ internal sealed record PendingBlockRequest(string DeviceId, BlockRequest Request
 
 /// <summary>
 /// Parses <c>model/blocks/get</c> requests on the receive path and queues them (bounded) for <see cref="BlockServer"/>;
-/// when the queue is full a request is dropped: the device asks again after its timeout.
+/// when the queue is full a request is dropped: the device asks again for what it is missing once no block at all has
+/// reached it for its <c>Updates:BlockTimeout</c> (a drop costs that device one timeout, not the download).
 /// </summary>
 internal sealed class BlockRequestHandler : IMqttMessageHandler
 {

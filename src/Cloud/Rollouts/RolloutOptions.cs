@@ -33,7 +33,10 @@ internal sealed class RolloutOptions
     [Range(1, BlockRequest.MaxBlocksPerRequest)]
     public int MaxBlocksPerRequest { get; set; } = 64;
 
-    /// <summary>Block requests waiting to be served; beyond it new ones are dropped (devices re-request after their timeout).</summary>
+    /// <summary>
+    /// Block requests waiting to be served; beyond it new ones are dropped. A device re-requests a dropped block only once
+    /// no block has reached it for its <c>Updates:BlockTimeout</c>, so a full queue slows every download behind it.
+    /// </summary>
     [Range(1, 100_000)]
     public int BlockQueueCapacity { get; set; } = 256;
 

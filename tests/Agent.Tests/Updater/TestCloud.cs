@@ -129,7 +129,16 @@ internal sealed class TestCloud : IAsyncDisposable
                 changed = _changed.Task;
             }
 
-            await changed.WaitAsync(cancellationToken);
+            try
+            {
+                await changed.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // Say what was seen: a timeout alone cannot tell a silent agent from a lost subscription.
+                var seen = string.Join(", ", Statuses().Select(s => $"{s.State}/{s.Failure}"));
+                throw new TimeoutException($"no matching status; the cloud (connected: {_client.IsConnected}) saw [{seen}]");
+            }
         }
     }
 
@@ -179,12 +188,35 @@ internal sealed class TestCloud : IAsyncDisposable
 
             return Task.CompletedTask;
         };
-        await _client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", Port).WithClientId("cloud-" + DeviceId).Build(), cancellationToken);
-        await _client.SubscribeAsync(Topics.BlockRequests(DeviceId), MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken);
-        await _client.SubscribeAsync(Topics.ModelStatus(DeviceId), MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken);
+        _client.DisconnectedAsync += async _ =>
+        {
+            // A keep-alive missed on a loaded runner must not leave the test waiting for statuses it can no longer
+            // see: reconnect, and the retained model/status comes again with the subscription.
+            while (!_stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await SubscribeAsync(_stop.Token);
+                    return;
+                }
+                catch (Exception) when (!_stop.IsCancellationRequested)
+                {
+                    // The broker is still there (it stops only after _stop): a backoff between attempts, not a wait for a result.
+                    await Task.Delay(TimeSpan.FromMilliseconds(50), _stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                }
+            }
+        };
+        await SubscribeAsync(cancellationToken);
 
         // Publishing from the receive handler would wait for a PUBACK the same handler holds up: serve on a loop.
         _serving = Task.Run(ServeAsync, CancellationToken.None);
+    }
+
+    private async Task SubscribeAsync(CancellationToken cancellationToken)
+    {
+        await _client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", Port).WithClientId("cloud-" + DeviceId).Build(), cancellationToken);
+        await _client.SubscribeAsync(Topics.BlockRequests(DeviceId), MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken);
+        await _client.SubscribeAsync(Topics.ModelStatus(DeviceId), MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken);
     }
 
     private void Record(ModelStatus status)
