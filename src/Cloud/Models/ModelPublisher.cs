@@ -189,13 +189,11 @@ internal sealed class ModelPublisher : IDisposable
         var preprocessor = new Preprocessor(manifest.Input);
         var samples = manifest.Golden.Select(g =>
         {
-            var side = (int)Math.Round(Math.Sqrt(g.Pixels.Length));
-            int[] shape = g.Pixels.Length == preprocessor.Length ? [1, preprocessor.Channels, preprocessor.Height, preprocessor.Width] : [side, side];
             var x = new float[preprocessor.Length];
-            preprocessor.FromTensor(shape, g.Pixels, x);
+            preprocessor.FromSample(g.Pixels, x);
             return x;
         }).ToList();
-        var top1 = ModelEvaluator.Predict(int8, "the INT8 model", new TensorSet([preprocessor.Channels, preprocessor.Height, preprocessor.Width], samples));
+        var top1 = ModelEvaluator.Predict(int8, "the INT8 model", new TensorSet([.. preprocessor.SampleShape], samples));
         return [.. manifest.Golden.Select((g, i) => new GoldenSample { Pixels = g.Pixels, ExpectedTop1 = top1[i], Logits = [] })];
     }
 

@@ -21,29 +21,47 @@ public static class ManifestRules
             return "file is missing";
         }
 
-        if (m.Input?.Shape is not { Length: 4 } shape)
+        if (m.Input?.Shape is not { } shape)
         {
-            return "input.shape must have 4 dimensions (NCHW)";
+            return "input.shape is missing";
         }
 
-        if (!string.Equals(m.Input.Layout, "NCHW", StringComparison.OrdinalIgnoreCase))
+        if (m.Input.Layout is not (InputLayouts.Nchw or InputLayouts.Nhwc or InputLayouts.Flat))
         {
-            return $"input.layout '{m.Input.Layout}' is not supported (only NCHW)";
+            return $"input.layout '{m.Input.Layout}' must be {InputLayouts.Accepted}";
         }
 
-        if (shape[0] is not (-1 or >= 1) || shape[1] is not (1 or 3) || shape[2] < 1 || shape[3] < 1)
+        if (m.Input.Layout == InputLayouts.Flat)
         {
-            return $"input.shape [{string.Join(',', shape)}] must be [N or -1, 1 or 3, H, W]";
+            if (shape is not [-1 or >= 1, >= 1])
+            {
+                return $"input.shape [{string.Join(',', shape)}] must be [N or -1, F] for layout NF";
+            }
+        }
+        else if (shape is not { Length: 4 })
+        {
+            return $"input.shape [{string.Join(',', shape)}] must have 4 dimensions for layout {m.Input.Layout} (use NF for a flat [N,F] vector)";
+        }
+        else if (shape[0] is not (-1 or >= 1) || m.Input.Channels is not (1 or 3) || m.Input.Height < 1 || m.Input.Width < 1)
+        {
+            return m.Input.Layout == InputLayouts.Nhwc
+                ? $"input.shape [{string.Join(',', shape)}] must be [N or -1, H, W, 1 or 3] for layout NHWC"
+                : $"input.shape [{string.Join(',', shape)}] must be [N or -1, 1 or 3, H, W] for layout NCHW";
         }
 
-        if (m.Input.ColorSpace is not ("gray" or "rgb"))
+        if (m.Input.ElementType is not (InputElementTypes.Floats or InputElementTypes.Bytes))
         {
-            return $"input.colorSpace '{m.Input.ColorSpace}' must be 'gray' or 'rgb'";
+            return $"input.elementType '{m.Input.ElementType}' must be 'float32' or 'uint8'";
         }
 
-        if (m.Input.ColorSpace == "rgb" != (shape[1] == 3))
+        if (m.Input.ColorSpace is not ("gray" or "rgb" or "bgr"))
         {
-            return $"input.colorSpace '{m.Input.ColorSpace}' does not match {shape[1]} channel(s)";
+            return $"input.colorSpace '{m.Input.ColorSpace}' must be 'gray', 'rgb' or 'bgr'";
+        }
+
+        if (m.Input.ColorSpace != "gray" != (m.Input.Channels == 3))
+        {
+            return $"input.colorSpace '{m.Input.ColorSpace}' does not match {m.Input.Channels} channel(s)";
         }
 
         var p = m.Input.Preprocess;
@@ -52,9 +70,11 @@ public static class ManifestRules
             return "input.preprocess needs mean and std";
         }
 
-        if ((p.Mean.Length != 1 && p.Mean.Length != shape[1]) || (p.Std.Length != 1 && p.Std.Length != shape[1]))
+        // Per channel for images; per feature for a flat vector (standardised tabular data).
+        var perValue = m.Input.Layout == InputLayouts.Flat ? m.Input.Width : m.Input.Channels;
+        if ((p.Mean.Length != 1 && p.Mean.Length != perValue) || (p.Std.Length != 1 && p.Std.Length != perValue))
         {
-            return $"input.preprocess mean/std need 1 or {shape[1]} values";
+            return $"input.preprocess mean/std need 1 or {perValue} values";
         }
 
         if (p.Std.Any(s => !(s > 0) || float.IsInfinity(s)) || p.Mean.Any(v => !float.IsFinite(v)) || !float.IsFinite(p.RawScale))

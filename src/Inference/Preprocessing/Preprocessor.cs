@@ -12,6 +12,8 @@ public sealed class Preprocessor
 {
     private readonly Preprocess _preprocess;
     private readonly ImageDecoder _images;
+    private readonly string _layout;
+    private readonly bool _bgr;
 
     public Preprocessor(ModelInput input, long maxImagePixels = OnnxModelOptions.DefaultMaxImagePixels)
     {
@@ -19,9 +21,29 @@ public sealed class Preprocessor
         Channels = input.Channels;
         Height = input.Height;
         Width = input.Width;
+        _layout = input.Layout;
+        _bgr = input.ColorSpace == "bgr";
         _preprocess = input.Preprocess;
         _images = new ImageDecoder(maxImagePixels, rgb: Channels == 3);
+        SampleShape = _layout switch
+        {
+            InputLayouts.Flat => [Width],
+            InputLayouts.Nhwc => [Height, Width, Channels],
+            _ => [Channels, Height, Width],
+        };
+        BatchShape = [1, .. SampleShape];
     }
+
+    /// <summary>One sample's shape in the model's own layout, without the batch: [C,H,W], [H,W,C] or [F].</summary>
+    public IReadOnlyList<int> SampleShape { get; }
+
+    /// <summary>One sample with its batch of 1, in the model's own layout: what <see cref="FromTensor"/> takes at full size.</summary>
+    public int[] BatchShape { get; }
+
+    /// <summary>A flat [N,F] input: tensors only, mean/std per feature.</summary>
+    public bool IsFlat => _layout == InputLayouts.Flat;
+
+    private bool IsNhwc => _layout == InputLayouts.Nhwc;
 
     public int Channels { get; }
 
@@ -33,7 +55,8 @@ public sealed class Preprocessor
     public int Length => Channels * Height * Width;
 
     /// <summary>
-    /// Accepts [1,C,H,W], [C,H,W] or [H,W] in raw units: x = raw × rawScale, resized, then normalised.
+    /// Accepts one sample in the model's layout, in raw units: [1,C,H,W], [C,H,W] or [H,W] for NCHW; [1,H,W,C],
+    /// [H,W,C] or [H,W] for NHWC; [1,F] or [F] for a flat vector. x = raw × rawScale, resized, then normalised.
     /// C may also be 1 for an RGB model (gray is replicated), and H×W may be smaller than the model's when
     /// both axes scale up by the same whole factor (an 8×8 digit for a 96×96 model, as in training);
     /// anything else is refused with the expected shape.
@@ -49,6 +72,59 @@ public sealed class Preprocessor
                 $"data[{index}] is {data[index].ToString(CultureInfo.InvariantCulture)}; every value must be a finite number");
         }
 
+        if (IsFlat)
+        {
+            for (var i = 0; i < Width; i++)
+            {
+                var (scale, offset) = Affine(i, _preprocess.RawScale);
+                destination[i] = (data[i] * scale) + offset;
+            }
+
+            return;
+        }
+
+        if (!IsNhwc || c == 1)
+        {
+            // Planar already (an NHWC sample with one channel is laid out as its single plane).
+            WritePlanar(data, c, h, w, IsNhwc ? Planar.Rent(Length) : null, destination);
+            return;
+        }
+
+        var planes = ArrayPool<float>.Shared.Rent(c * h * w);
+        try
+        {
+            Planar.FromInterleaved(data, c, h * w, planes);
+            WritePlanar(planes.AsSpan(0, c * h * w), c, h, w, Planar.Rent(Length), destination);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(planes);
+        }
+    }
+
+    /// <summary>
+    /// One stored sample (a golden sample, a probe, a calibration row): <see cref="Length"/> raw values in the model's
+    /// own layout, or a square gray picture (an 8×8 digit for a model that upscales it, as in training).
+    /// </summary>
+    public void FromSample(ReadOnlySpan<float> values, Span<float> destination)
+    {
+        if (values.Length == Length)
+        {
+            FromTensor(BatchShape, values, destination);
+            return;
+        }
+
+        var side = (int)Math.Round(Math.Sqrt(values.Length));
+        FromTensor([side, side], values, destination);
+    }
+
+    /// <summary>
+    /// Resizes and normalises planar [c,h,w] raw values into the model's [C,H,W]: straight into
+    /// <paramref name="destination"/>, or into <paramref name="nhwc"/> (pooled, returned here) and then interleaved.
+    /// </summary>
+    private void WritePlanar(ReadOnlySpan<float> data, int c, int h, int w, float[]? nhwc, Span<float> destination)
+    {
+        var target = nhwc is null ? destination : nhwc.AsSpan(0, Length);
         var plane = Height * Width;
         float[]? scratch = null;
         try
@@ -56,7 +132,7 @@ public sealed class Preprocessor
             for (var ch = 0; ch < Channels; ch++)
             {
                 var src = data.Slice((c == 1 ? 0 : ch) * h * w, h * w);
-                var dst = destination.Slice(ch * plane, plane);
+                var dst = target.Slice(ch * plane, plane);
                 if (h == Height && w == Width)
                 {
                     src.CopyTo(dst);
@@ -74,12 +150,22 @@ public sealed class Preprocessor
                     dst[i] = (dst[i] * scale) + offset;
                 }
             }
+
+            if (nhwc is not null)
+            {
+                Planar.ToInterleaved(target, Channels, plane, destination);
+            }
         }
         finally
         {
             if (scratch is not null)
             {
                 ArrayPool<float>.Shared.Return(scratch);
+            }
+
+            if (nhwc is not null)
+            {
+                ArrayPool<float>.Shared.Return(nhwc);
             }
         }
     }
@@ -110,8 +196,16 @@ public sealed class Preprocessor
     public void FromImage(ReadOnlyMemory<byte> encoded, Span<float> destination)
     {
         CheckDestination(destination);
+        if (IsFlat)
+        {
+            throw new InvalidInputException(
+                string.Create(CultureInfo.InvariantCulture, $"this model takes a vector of {Width} values, not an image: send a JSON tensor of shape [1,{Width}]"));
+        }
+
         using var image = _images.Decode(encoded);
         var scratch = ArrayPool<float>.Shared.Rent(image.Width + (image.Height * Width));
+        var nhwc = IsNhwc && Channels > 1 ? Planar.Rent(Length) : null;
+        var target = nhwc is null ? destination : nhwc.AsSpan(0, Length);
         try
         {
             var row = scratch.AsSpan(0, image.Width);
@@ -121,11 +215,11 @@ public sealed class Preprocessor
             {
                 for (var y = 0; y < image.Height; y++)
                 {
-                    image.ReadRow(y, c, _preprocess.InvertImage, row);
+                    image.ReadRow(y, _bgr ? 2 - c : c, _preprocess.InvertImage, row);
                     Resampler.ResampleAxis(row, 1, image.Width, rows.Slice(y * Width, Width), 1, Width);
                 }
 
-                var dst = destination.Slice(c * plane, plane);
+                var dst = target.Slice(c * plane, plane);
                 for (var x = 0; x < Width; x++)
                 {
                     Resampler.ResampleAxis(rows[x..], Width, image.Height, dst[x..], Width, Height);
@@ -137,14 +231,23 @@ public sealed class Preprocessor
                     dst[i] = (dst[i] * scale) + offset;
                 }
             }
+
+            if (nhwc is not null)
+            {
+                Planar.ToInterleaved(target, Channels, Height * Width, destination);
+            }
         }
         finally
         {
             ArrayPool<float>.Shared.Return(scratch);
+            if (nhwc is not null)
+            {
+                ArrayPool<float>.Shared.Return(nhwc);
+            }
         }
     }
 
-    /// <summary>(x × k − mean) / std folded into one multiply-add per value.</summary>
+    /// <summary>(x × k − mean) / std folded into one multiply-add per value; per channel, or per feature when flat.</summary>
     private (float Scale, float Offset) Affine(int channel, float k)
     {
         var mean = _preprocess.Mean[_preprocess.Mean.Length == 1 ? 0 : channel];
@@ -154,17 +257,28 @@ public sealed class Preprocessor
 
     private bool TryReadShape(ReadOnlySpan<int> shape, out int c, out int h, out int w)
     {
+        if (IsFlat)
+        {
+            (c, h, w) = shape switch
+            {
+                [1, var f2] => (1, 1, f2),
+                [var f1] => (1, 1, f1),
+                _ => (0, 0, 0),
+            };
+            return w == Width;
+        }
+
         (c, h, w) = shape switch
         {
-            [1, var c4, var h4, var w4] => (c4, h4, w4),
-            [var c3, var h3, var w3] => (c3, h3, w3),
+            [1, var a, var b, var d] => IsNhwc ? (d, a, b) : (a, b, d),
+            [var a, var b, var d] => IsNhwc ? (d, a, b) : (a, b, d),
             [var h2, var w2] => (1, h2, w2),
             _ => (0, 0, 0),
         };
         return (c == Channels || c == 1) && h >= 1 && w >= 1 && Height % h == 0 && Width % w == 0 && Height / h == Width / w;
     }
 
-    private string ExpectedShape() => string.Create(CultureInfo.InvariantCulture, $"[1,{Channels},{Height},{Width}]");
+    private string ExpectedShape() => string.Create(CultureInfo.InvariantCulture, $"[1,{string.Join(',', SampleShape)}]");
 
     private void CheckDestination(Span<float> destination)
     {

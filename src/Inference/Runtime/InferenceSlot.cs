@@ -13,29 +13,42 @@ public sealed class InferenceSlot : IDisposable
 {
     private readonly OnnxModel _model;
     private readonly float[] _input;
+
+    /// <summary>The tensor ORT reads for a uint8 model: <see cref="_input"/> rounded and clamped at each run.</summary>
+    private readonly byte[]? _bytes;
     private readonly float[] _output;
     private readonly float[] _probabilities;
     private readonly Binding[] _bindings;
     private readonly RunOptions _runOptions = new();
     private int _rented;
 
-    internal InferenceSlot(OnnxModel model, long[] inputShape, int outputWidth, int classes, int maxBatch)
+    internal InferenceSlot(OnnxModel model, long[] inputShape, int outputWidth, int classes, int maxBatch, bool byteInput)
     {
         _model = model;
-        var sampleLength = (int)(inputShape[1] * inputShape[2] * inputShape[3]);
-        _input = GC.AllocateArray<float>(sampleLength * maxBatch, pinned: true);
+        long sampleLength = 1;
+        for (var i = 1; i < inputShape.Length; i++)
+        {
+            sampleLength *= inputShape[i];
+        }
+
+        _input = GC.AllocateArray<float>((int)sampleLength * maxBatch, pinned: true);
+        _bytes = byteInput ? GC.AllocateArray<byte>((int)sampleLength * maxBatch, pinned: true) : null;
         _output = GC.AllocateArray<float>(outputWidth * maxBatch, pinned: true);
         _probabilities = new float[classes];
         _bindings = new Binding[maxBatch];
         for (var n = 1; n <= maxBatch; n++)
         {
-            var input = OrtValue.CreateTensorValueFromMemory(
-                OrtMemoryInfo.DefaultInstance, _input.AsMemory(0, sampleLength * n), [n, inputShape[1], inputShape[2], inputShape[3]]);
+            var shape = (long[])inputShape.Clone();
+            shape[0] = n;
+            var length = (int)sampleLength * n;
+            var input = _bytes is null
+                ? OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _input.AsMemory(0, length), shape)
+                : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _bytes.AsMemory(0, length), shape);
             var output = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _output.AsMemory(0, outputWidth * n), [n, outputWidth]);
             _bindings[n - 1] = new Binding(input, output, model.Bind(input, output));
         }
 
-        SampleLength = sampleLength;
+        SampleLength = (int)sampleLength;
         OutputWidth = outputWidth;
         Classes = classes;
     }
@@ -64,6 +77,11 @@ public sealed class InferenceSlot : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(batchSize, MaxBatch);
+        if (_bytes is not null)
+        {
+            ToBytes(_input.AsSpan(0, SampleLength * batchSize), _bytes);
+        }
+
         _model.Run(_runOptions, _bindings[batchSize - 1].IoBinding);
     }
 
@@ -118,6 +136,14 @@ public sealed class InferenceSlot : IDisposable
         }
 
         return true;
+    }
+
+    private static void ToBytes(ReadOnlySpan<float> values, Span<byte> bytes)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            bytes[i] = (byte)Math.Clamp(MathF.Round(values[i]), 0f, 255f);
+        }
     }
 
     private int CheckRow(int row)

@@ -68,7 +68,7 @@ public sealed class OnnxModel : IDisposable
             _slots = new InferenceSlot[Math.Max(1, options.Slots)];
             for (var i = 0; i < _slots.Length; i++)
             {
-                _slots[i] = new InferenceSlot(this, Manifest.Input.Shape, OutputWidth, ClassCount, MaxBatch);
+                _slots[i] = new InferenceSlot(this, Manifest.Input.Shape, OutputWidth, ClassCount, MaxBatch, Manifest.Input.ElementType == InputElementTypes.Bytes);
                 _free.Enqueue(_slots[i]);
             }
 
@@ -84,6 +84,13 @@ public sealed class OnnxModel : IDisposable
     }
 
     public ModelManifest Manifest { get; }
+
+    private static string ElementName(TensorElementType type) => type switch
+    {
+        TensorElementType.Float => InputElementTypes.Floats,
+        TensorElementType.UInt8 => InputElementTypes.Bytes,
+        var other => other.ToString().ToLowerInvariant(),
+    };
 
     public string ManifestPath { get; }
 
@@ -309,11 +316,13 @@ public sealed class OnnxModel : IDisposable
 
         var expected = Manifest.Input.Shape;
         var dims = input.Dimensions;
-        if (dims.Length != 4 || input.ElementDataType != TensorElementType.Float ||
-            Enumerable.Range(1, 3).Any(i => dims[i] > 0 && dims[i] != expected[i]))
+        var element = Manifest.Input.ElementType == InputElementTypes.Bytes ? TensorElementType.UInt8 : TensorElementType.Float;
+        if (dims.Length != expected.Length || input.ElementDataType != element ||
+            Enumerable.Range(1, dims.Length - 1).Any(i => dims[i] > 0 && dims[i] != expected[i]))
         {
             throw new ModelLoadException(
-                $"'{ModelPath}' input '{Manifest.Input.Name}' is {input.ElementDataType} [{string.Join(',', dims)}], the manifest says float [{string.Join(',', expected)}]");
+                $"'{ModelPath}' input '{Manifest.Input.Name}' is {ElementName(input.ElementDataType)} [{string.Join(',', dims)}], the manifest says " +
+                $"{Manifest.Input.ElementType} [{string.Join(',', expected)}] ({Manifest.Input.Layout}): write input.shape, input.layout and input.elementType as the graph has them");
         }
 
         var outDims = output.Dimensions;

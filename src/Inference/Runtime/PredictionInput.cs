@@ -20,7 +20,7 @@ public readonly struct PredictionInput
     /// <summary>A request body in one of the <see cref="InferBody.Accepted"/> formats.</summary>
     public static PredictionInput FromBody(InferBodyFormat format, ReadOnlyMemory<byte> body) => new(format, body, default);
 
-    /// <summary>One sample of exactly C × H × W raw values (a golden sample, a probe).</summary>
+    /// <summary>One sample of exactly <see cref="Preprocessor.Length"/> raw values in the model's layout (a golden sample, a probe).</summary>
     public static PredictionInput FromTensor(ReadOnlyMemory<float> values) => new(null, default, values);
 
     /// <summary>Preprocesses into a slot's input; throws <see cref="InvalidInputException"/> for input the model cannot use.</summary>
@@ -36,7 +36,7 @@ public readonly struct PredictionInput
         }
         else
         {
-            preprocessor.FromTensor([1, preprocessor.Channels, preprocessor.Height, preprocessor.Width], _tensor.Span, destination);
+            preprocessor.FromTensor(preprocessor.BatchShape, _tensor.Span, destination);
         }
     }
 }

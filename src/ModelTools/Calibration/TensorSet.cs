@@ -53,11 +53,11 @@ internal sealed class TensorSet
         foreach (var digit in digits.Take(limit))
         {
             var x = new float[preprocessor.Length];
-            preprocessor.FromTensor([8, 8], digit.Pixels, x);
+            preprocessor.FromSample(digit.Pixels, x);
             samples.Add(x);
             labels.Add(digit.Label);
         }
 
-        return new TensorSet([preprocessor.Channels, preprocessor.Height, preprocessor.Width], samples, labels);
+        return new TensorSet([.. preprocessor.SampleShape], samples, labels);
     }
 }

@@ -46,21 +46,65 @@ public sealed class ModelInput
 {
     public required string Name { get; set; }
 
-    /// <summary>NCHW; -1 marks the dynamic batch dimension.</summary>
+    /// <summary>The model's own input shape in its <see cref="Layout"/>; -1 marks the dynamic batch dimension.</summary>
     public required long[] Shape { get; set; }
 
-    public string Layout { get; set; } = "NCHW";
+    /// <summary>
+    /// <c>NCHW</c> (PyTorch, Paddle), <c>NHWC</c> (TensorFlow and TFLite conversions) or <c>NF</c>: a flat vector of F
+    /// features per sample (sensor and tabular data), which takes tensors only.
+    /// </summary>
+    public string Layout { get; set; } = InputLayouts.Nchw;
 
-    /// <summary><c>gray</c> or <c>rgb</c>.</summary>
+    /// <summary><c>float32</c> or <c>uint8</c> (values are rounded and clamped to 0..255 after preprocessing).</summary>
+    public string ElementType { get; set; } = InputElementTypes.Floats;
+
+    /// <summary><c>gray</c>, <c>rgb</c> or <c>bgr</c> (the order an image's channels are written in; tensors are taken as sent).</summary>
     public string ColorSpace { get; set; } = "gray";
 
     public required Preprocess Preprocess { get; set; }
 
-    public int Channels => (int)Shape[1];
+    public int Channels => Layout switch
+    {
+        InputLayouts.Nhwc => (int)Shape[3],
+        InputLayouts.Flat => 1,
+        _ => (int)Shape[1],
+    };
 
-    public int Height => (int)Shape[2];
+    /// <summary>Image rows; 1 for a flat vector.</summary>
+    public int Height => Layout switch
+    {
+        InputLayouts.Nhwc => (int)Shape[1],
+        InputLayouts.Flat => 1,
+        _ => (int)Shape[2],
+    };
 
-    public int Width => (int)Shape[3];
+    /// <summary>Image columns; the feature count for a flat vector.</summary>
+    public int Width => Layout switch
+    {
+        InputLayouts.Nhwc => (int)Shape[2],
+        InputLayouts.Flat => (int)Shape[1],
+        _ => (int)Shape[3],
+    };
+}
+
+/// <summary>The input layouts a manifest may name.</summary>
+public static class InputLayouts
+{
+    public const string Nchw = "NCHW";
+
+    public const string Nhwc = "NHWC";
+
+    public const string Flat = "NF";
+
+    public const string Accepted = "'NCHW', 'NHWC' or 'NF'";
+}
+
+/// <summary>The input element types a manifest may name.</summary>
+public static class InputElementTypes
+{
+    public const string Floats = "float32";
+
+    public const string Bytes = "uint8";
 }
 
 /// <summary>raw × rawScale (tensors) or pixel/255, optionally inverted (images) → resize → (x − mean[c]) / std[c].</summary>

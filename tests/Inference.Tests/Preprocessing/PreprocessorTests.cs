@@ -209,6 +209,90 @@ public sealed class PreprocessorTests
         Assert.Equal(expected, actual, (a, b) => Math.Abs(a - b) < 1e-6f);
     }
 
+    [Fact]
+    public void An_nhwc_model_gets_its_nchw_twins_values_interleaved_from_images_and_tensors()
+    {
+        var png = ColourPng(4, 4);
+        var nchw = new float[48];
+        var nhwc = new float[48];
+        Rgb(4, 4).FromImage(png, nchw);
+        Rgb(4, 4, layout: "NHWC").FromImage(png, nhwc);
+        AssertInterleaved(nchw, nhwc);
+
+        var planar = Enumerable.Range(0, 48).Select(i => (float)i).ToArray();
+        var interleaved = new float[48];
+        for (var p = 0; p < 16; p++)
+        {
+            for (var c = 0; c < 3; c++)
+            {
+                interleaved[(p * 3) + c] = planar[(c * 16) + p];
+            }
+        }
+
+        Rgb(4, 4).FromTensor([1, 3, 4, 4], planar, nchw);
+        Rgb(4, 4, layout: "NHWC").FromTensor([1, 4, 4, 3], interleaved, nhwc);
+        AssertInterleaved(nchw, nhwc);
+    }
+
+    [Fact]
+    public void A_bgr_model_gets_an_images_channels_in_reverse_order()
+    {
+        var png = ColourPng(4, 4);
+        var rgb = new float[48];
+        var bgr = new float[48];
+        Rgb(4, 4).FromImage(png, rgb);
+        Rgb(4, 4, colour: "bgr").FromImage(png, bgr);
+
+        Assert.NotEqual(rgb.AsSpan(0, 16).ToArray(), rgb.AsSpan(32, 16).ToArray());
+        Assert.Equal(rgb.AsSpan(32, 16).ToArray(), bgr.AsSpan(0, 16).ToArray());
+        Assert.Equal(rgb.AsSpan(16, 16).ToArray(), bgr.AsSpan(16, 16).ToArray());
+        Assert.Equal(rgb.AsSpan(0, 16).ToArray(), bgr.AsSpan(32, 16).ToArray());
+    }
+
+    [Fact]
+    public void A_flat_model_standardises_each_feature_with_its_own_mean_and_std()
+    {
+        var preprocessor = new Preprocessor(new ModelInput
+        {
+            Name = "input",
+            Shape = [-1, 3],
+            Layout = "NF",
+            Preprocess = new Preprocess { RawScale = 2f, Mean = [0f, 1f, 2f], Std = [1f, 2f, 4f] },
+        });
+        var destination = new float[3];
+
+        preprocessor.FromTensor([3], [1f, 1f, 1f], destination);
+
+        Assert.Equal([2f, 0.5f, 0f], destination);
+    }
+
+    private static void AssertInterleaved(float[] nchw, float[] nhwc)
+    {
+        for (var p = 0; p < 16; p++)
+        {
+            for (var c = 0; c < 3; c++)
+            {
+                Assert.Equal(nchw[(c * 16) + p], nhwc[(p * 3) + c]);
+            }
+        }
+    }
+
+    private static byte[] ColourPng(int width, int height)
+    {
+        using var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(width, height);
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                image[x, y] = new SixLabors.ImageSharp.PixelFormats.Rgb24((byte)(x * 60), (byte)(y * 60), 100);
+            }
+        }
+
+        using var stream = new MemoryStream();
+        SixLabors.ImageSharp.ImageExtensions.SaveAsPng(image, stream);
+        return stream.ToArray();
+    }
+
     private static Preprocessor Digits() => new(DigitsInput());
 
     private static ModelInput DigitsInput() => new()
@@ -218,11 +302,12 @@ public sealed class PreprocessorTests
         Preprocess = new Preprocess { RawScale = 1f / 16f, InvertImage = true, Mean = [0f], Std = [1f] },
     };
 
-    private static Preprocessor Rgb(int h, int w, float[]? mean = null, float[]? std = null, float rawScale = 1f / 255f) => new(new ModelInput
+    private static Preprocessor Rgb(int h, int w, float[]? mean = null, float[]? std = null, float rawScale = 1f / 255f, string layout = "NCHW", string colour = "rgb") => new(new ModelInput
     {
         Name = "input",
-        Shape = [-1, 3, h, w],
-        ColorSpace = "rgb",
+        Shape = layout == "NHWC" ? [-1, h, w, 3] : [-1, 3, h, w],
+        Layout = layout,
+        ColorSpace = colour,
         Preprocess = new Preprocess { RawScale = rawScale, Mean = mean ?? [0f], Std = std ?? [1f] },
     });
 }

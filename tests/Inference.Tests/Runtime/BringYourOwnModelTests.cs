@@ -1,0 +1,131 @@
+namespace Edge.Inference.Tests.Runtime;
+
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Edge.Inference;
+using Edge.Shared.Config;
+using Edge.TestSupport;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit;
+
+/// <summary>
+/// Classifiers in the layouts other tools export (tools/models/byo.py): a flat [N,64] vector model and an NHWC uint8
+/// model, both ending in Softmax at opsets 11 and 12, loaded and answered as the agent does.
+/// </summary>
+public sealed class BringYourOwnModelTests : IDisposable
+{
+    private static readonly string Flat = RepoPaths.Model("byo/byo-flat-softmax.manifest.json");
+    private static readonly string Nhwc = RepoPaths.Model("byo/byo-nhwc-uint8.manifest.json");
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("edge-byo-").FullName;
+
+    [Fact]
+    public void A_flat_vector_model_answers_held_out_digits_at_its_accuracy_with_its_own_probabilities()
+    {
+        using var model = OnnxModel.Load(Flat, new OnnxModelOptions(), NullLogger.Instance);
+        using var slot = model.Rent();
+        var correct = 0;
+        foreach (var sample in HeldOut.Digits)
+        {
+            model.Preprocessor.FromTensor([1, 64], sample.Pixels, slot.Input);
+            slot.Run();
+            var score = slot.Score(ScoreFunction.MaxProbability);
+            correct += score.ClassIndex == sample.Label ? 1 : 0;
+
+            // Temperature 1 on probabilities: the score is the model's own top probability, not softmax(p).
+            Assert.Equal(slot.Output.ToArray().Max(), (float)score.Score, 1e-4f);
+        }
+
+        Assert.Equal(model.Manifest.Metrics!.HeldOutAccuracy!.Value, (double)correct / HeldOut.Digits.Count, 0.005);
+    }
+
+    [Fact]
+    public void A_flat_vector_model_refuses_an_image_saying_it_takes_a_vector()
+    {
+        using var model = OnnxModel.Load(Flat, new OnnxModelOptions(), NullLogger.Instance);
+        using var slot = model.Rent();
+
+        var e = Assert.Throws<InvalidInputException>(() => model.Preprocessor.FromImage(TestImages.DigitPng(HeldOut.Digits[0].Pixels), slot.Input));
+
+        Assert.Contains("vector of 64 values", e.Message, StringComparison.Ordinal);
+        Assert.Contains("[1,64]", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_flat_vector_model_refuses_a_tensor_of_another_length_naming_the_shape_it_takes()
+    {
+        using var model = OnnxModel.Load(Flat, new OnnxModelOptions(), NullLogger.Instance);
+        using var slot = model.Rent();
+
+        var e = Assert.Throws<InvalidInputException>(() => model.Preprocessor.FromTensor([8, 8], HeldOut.Digits[0].Pixels, slot.Input));
+
+        Assert.Contains("expected shape [1,64]", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_nhwc_uint8_model_answers_held_out_digits_as_tensors_and_as_images_alike()
+    {
+        using var model = OnnxModel.Load(Nhwc, new OnnxModelOptions(), NullLogger.Instance);
+        using var slot = model.Rent();
+        var correct = 0;
+        foreach (var sample in HeldOut.Digits)
+        {
+            // The model's own input: paper-white pixels 0..255, [1,H,W,C].
+            var paper = sample.Pixels.Select(raw => (float)TestImages.InkToPaper(raw)).ToArray();
+            model.Preprocessor.FromTensor([1, 8, 8, 1], paper, slot.Input);
+            slot.Run();
+            var fromTensor = slot.Score(ScoreFunction.MaxProbability).ClassIndex;
+            correct += fromTensor == sample.Label ? 1 : 0;
+
+            model.Preprocessor.FromImage(TestImages.DigitPng(sample.Pixels), slot.Input);
+            slot.Run();
+            Assert.Equal(fromTensor, slot.Score(ScoreFunction.MaxProbability).ClassIndex);
+        }
+
+        Assert.Equal(model.Manifest.Metrics!.HeldOutAccuracy!.Value, (double)correct / HeldOut.Digits.Count, 0.005);
+    }
+
+    [Theory]
+    [InlineData("layout", "NCHW", "[-1,1,8,8]", "the manifest says uint8 [-1,1,8,8] (NCHW)")]
+    [InlineData("elementType", "float32", null, "is uint8 [-1,8,8,1], the manifest says float32")]
+    public void A_manifest_that_contradicts_the_graphs_input_is_refused_saying_what_the_graph_has(string field, string value, string? shape, string expected)
+    {
+        var manifest = Copy(Nhwc, "byo-nhwc-uint8.onnx", json =>
+        {
+            json["input"]![field] = value;
+            if (shape is not null)
+            {
+                json["input"]!["shape"] = JsonNode.Parse(shape);
+            }
+        });
+
+        var e = Assert.Throws<ModelLoadException>(() => OnnxModel.Load(manifest, new OnnxModelOptions(), NullLogger.Instance));
+
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("layout", "\"HWC\"", "input.layout 'HWC' must be 'NCHW', 'NHWC' or 'NF'")]
+    [InlineData("elementType", "\"int8\"", "input.elementType 'int8' must be 'float32' or 'uint8'")]
+    [InlineData("shape", "[-1,8,8]", "must have 4 dimensions for layout NHWC")]
+    public void A_manifest_naming_an_unsupported_input_is_refused_before_a_session_is_made(string field, string value, string expected)
+    {
+        var manifest = Copy(Nhwc, "byo-nhwc-uint8.onnx", json => json["input"]![field] = JsonNode.Parse(value));
+
+        var e = Assert.Throws<ModelLoadException>(() => OnnxModel.Load(manifest, new OnnxModelOptions(), NullLogger.Instance));
+
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Copy(string manifest, string model, Action<JsonNode> edit)
+    {
+        File.Copy(RepoPaths.Model("byo/" + model), Path.Combine(_dir, model), overwrite: true);
+        var json = JsonNode.Parse(File.ReadAllText(manifest))!;
+        edit(json);
+        var path = Path.Combine(_dir, Path.GetFileName(manifest));
+        File.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return path;
+    }
+}
