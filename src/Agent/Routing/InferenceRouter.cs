@@ -31,7 +31,7 @@ internal sealed partial class InferenceRouter(
         var started = time.GetTimestamp();
         var settings = live.Current;
         var (model, prediction) = await PredictAsync(request, settings.ScoreFunction, cancellationToken);
-        var run = new LocalRun(started, settings, model.Version, prediction.Label, prediction.ClassIndex, prediction.Score);
+        var run = new LocalRun(started, settings, model.Version, prediction.Label, prediction.ClassIndex, prediction.Score, prediction.Top);
         if (run.Score >= settings.Threshold)
         {
             audit.Offer(request.Body, request.ContentType, settings.AuditSampleRate, run.Label, run.Score);
@@ -122,6 +122,7 @@ internal sealed partial class InferenceRouter(
             CloudLabel = cloudLabel,
             DegradedReason = degradedReason,
             ModelVersion = run.ModelVersion,
+            Top = run.Top,
         };
         metrics.RecordAnswer(answer, elapsed.TotalSeconds);
         return answer;
@@ -129,5 +130,5 @@ internal sealed partial class InferenceRouter(
 
     /// <summary>What the local model said, and what every answer repeats from the request's start.</summary>
     private readonly record struct LocalRun(
-        long Started, RoutingSettings Settings, string ModelVersion, string Label, int ClassIndex, double Score);
+        long Started, RoutingSettings Settings, string ModelVersion, string Label, int ClassIndex, double Score, ClassProbability[] Top);
 }

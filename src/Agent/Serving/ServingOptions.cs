@@ -32,6 +32,10 @@ internal sealed class ServingOptions
     [Range(1, 256)]
     public int Slots { get; set; } = 4;
 
+    /// <summary>Classes each answer lists with their calibrated probabilities, best first (<c>top</c>); 0 lists none.</summary>
+    [Range(0, OnnxModel.MaxTopK)]
+    public int TopK { get; set; } = 3;
+
     [Range(1, 1L << 30)]
     public long MaxImagePixels { get; set; } = OnnxModelOptions.DefaultMaxImagePixels;
 
@@ -46,6 +50,7 @@ internal sealed class ServingOptions
         IntraOpThreads = IntraOpThreads,
         Slots = Slots,
         MaxBatch = 1,
+        TopK = TopK,
         MaxImagePixels = MaxImagePixels,
     };
 }

@@ -21,6 +21,10 @@ public sealed class CloudInferenceOptions
     [Range(0, 1024)]
     public int Slots { get; set; }
 
+    /// <summary>Classes each answer lists with their calibrated probabilities, best first (<c>top</c>); 0 lists none.</summary>
+    [Range(0, OnnxModel.MaxTopK)]
+    public int TopK { get; set; } = 3;
+
     /// <summary>A vendor <c>libonnxruntime.so</c> to load instead of the bundled CPU build.</summary>
     public string? OnnxRuntimePath { get; set; }
 

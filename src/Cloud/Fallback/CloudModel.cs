@@ -34,6 +34,7 @@ internal sealed partial class CloudModel(
             IntraOpThreads = o.IntraOpThreads,
             Slots = o.Slots > 0 ? o.Slots : admission.Value.MaxConcurrency,
             MaxBatch = 1,
+            TopK = o.TopK,
             MaxImagePixels = o.MaxImagePixels,
             OnnxRuntimePath = o.OnnxRuntimePath,
             VerifyGolden = o.VerifyGolden,

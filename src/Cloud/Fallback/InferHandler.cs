@@ -93,6 +93,7 @@ internal sealed partial class InferHandler(
                 Score = prediction.Probability,
                 Model = model.Id!,
                 LatencyMs = time.GetElapsedTime(started).TotalMilliseconds,
+                Top = prediction.Top,
             };
 
             // A device's fallback sample is a hard example: stored (once per id) before it is answered, with this

@@ -1,6 +1,7 @@
 namespace Edge.Inference;
 
 using Edge.Shared.Config;
+using Edge.Shared.Inference;
 using Microsoft.ML.OnnxRuntime;
 
 /// <summary>
@@ -99,7 +100,8 @@ public sealed class InferenceSlot : IDisposable
         Run();
         var runTime = time.GetElapsedTime(started);
         var result = Score(function);
-        return new Prediction(result.ClassIndex, _model.Label(result.ClassIndex), result.Score, result.Probability, AllFinite(Output), runTime);
+        return new Prediction(
+            result.ClassIndex, _model.Label(result.ClassIndex), result.Score, result.Probability, AllFinite(Output), runTime, Top());
     }
 
     /// <summary>Hands the slot back to its model's pool; a second dispose is a no-op.</summary>
@@ -136,6 +138,40 @@ public sealed class InferenceSlot : IDisposable
         }
 
         return true;
+    }
+
+    /// <summary>The <see cref="OnnxModelOptions.TopK"/> most probable classes of the last <see cref="Score"/>, best first (ties: lower index).</summary>
+    private ClassProbability[] Top()
+    {
+        var k = Math.Min(_model.TopK, Classes);
+        if (k <= 0)
+        {
+            return [];
+        }
+
+        var top = new ClassProbability[k];
+        Span<int> chosen = stackalloc int[k];
+        for (var n = 0; n < k; n++)
+        {
+            var best = -1;
+            for (var i = 0; i < Classes; i++)
+            {
+                if (chosen[..n].Contains(i))
+                {
+                    continue;
+                }
+
+                if (best < 0 || _probabilities[i] > _probabilities[best])
+                {
+                    best = i;
+                }
+            }
+
+            chosen[n] = best;
+            top[n] = new ClassProbability(_model.Label(best), _probabilities[best]);
+        }
+
+        return top;
     }
 
     private static void ToBytes(ReadOnlySpan<float> values, Span<byte> bytes)

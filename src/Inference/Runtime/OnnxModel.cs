@@ -65,6 +65,7 @@ public sealed class OnnxModel : IDisposable
             }
 
             MaxBatch = CheckSignature(options.MaxBatch);
+            TopK = Math.Clamp(options.TopK, 0, MaxTopK);
             _slots = new InferenceSlot[Math.Max(1, options.Slots)];
             for (var i = 0; i < _slots.Length; i++)
             {
@@ -117,6 +118,12 @@ public sealed class OnnxModel : IDisposable
     public int OutputWidth => OutputKind == OutputKind.Sigmoid ? 1 : ClassCount;
 
     public int MaxBatch { get; }
+
+    /// <summary>Most classes a prediction lists (an answer is not a full distribution over a 1000-class model).</summary>
+    public const int MaxTopK = 100;
+
+    /// <summary>Classes each <see cref="Prediction"/> lists with their probabilities (<see cref="OnnxModelOptions.TopK"/>, at most <see cref="MaxTopK"/>).</summary>
+    public int TopK { get; }
 
     public int SlotCount => _slots.Length;
 

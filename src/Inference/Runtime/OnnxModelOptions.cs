@@ -25,6 +25,9 @@ public sealed class OnnxModelOptions
     /// <summary>Largest batch one slot can run; needs a dynamic batch dimension in the model when above 1.</summary>
     public int MaxBatch { get; set; } = 1;
 
+    /// <summary>Classes a <see cref="Prediction"/> lists with their calibrated probabilities (at most the model's); 0 lists none.</summary>
+    public int TopK { get; set; } = 3;
+
     /// <summary>Decoded images above this many pixels are refused before decoding.</summary>
     public long MaxImagePixels { get; set; } = DefaultMaxImagePixels;
 

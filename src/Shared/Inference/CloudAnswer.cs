@@ -13,4 +13,7 @@ public sealed class CloudAnswer
     public required string Model { get; init; }
 
     public double LatencyMs { get; init; }
+
+    /// <summary>The cloud model's top-k classes with their calibrated probabilities, best first (<c>Inference:TopK</c>).</summary>
+    public IReadOnlyList<ClassProbability> Top { get; init; } = [];
 }

@@ -25,4 +25,7 @@ public sealed class InferenceAnswer
     public string? DegradedReason { get; init; }
 
     public required string ModelVersion { get; init; }
+
+    /// <summary>The local model's top-k classes with their calibrated probabilities, best first (<c>Inference:TopK</c>).</summary>
+    public IReadOnlyList<ClassProbability> Top { get; init; } = [];
 }

@@ -30,6 +30,9 @@ public sealed class BringYourOwnModelEndpointTests
             var answer = await agent.Http.InferAsync(JsonContent.Create(
                 new TensorPayload { Shape = [1, 64], Data = samples[i].Pixels }, EdgeJsonContext.Default.TensorPayload));
             local[i] = answer.Decision == Decision.Local;
+            Assert.Equal(3, answer.Top.Count);
+            Assert.Equal((answer.LocalLabel, answer.Score), (answer.Top[0].Label, answer.Top[0].Probability));
+            Assert.InRange(answer.Top.Sum(t => t.Probability), answer.Top[0].Probability, 1.0 + 1e-6);
         }
 
         // Schema-1 scoring (softmax of the probabilities) could never reach 0.9 on 10 classes: some must be local.

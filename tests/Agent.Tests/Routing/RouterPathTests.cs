@@ -226,8 +226,9 @@ public sealed class RouterPathTests
             AnswerSynchronously(router, request);
         }
 
-        // The answer object, which the caller gets serialized, is 88 bytes on a 64-bit runtime; anything more is a regression.
-        Assert.InRange((GC.GetAllocatedBytesForCurrentThread() - before) / 100.0, 1, 128);
+        // The answer the caller gets serialized: the object (96 bytes on a 64-bit runtime) and its top-3 array
+        // (24 + 3 × 16 bytes); anything more is a regression.
+        Assert.InRange((GC.GetAllocatedBytesForCurrentThread() - before) / 100.0, 1, 192);
     }
 
     private static InferenceAnswer AnswerSynchronously(InferenceRouter router, InferenceRequest request)

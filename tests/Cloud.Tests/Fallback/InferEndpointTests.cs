@@ -44,6 +44,12 @@ public sealed class InferEndpointTests(CloudFixture fixture) : IClassFixture<Clo
         Assert.Equal("digits-cloud@1.0.0", answer.Model);
         Assert.InRange(answer.Score, 0.1, 1.0);
         Assert.True(answer.LatencyMs > 0);
+
+        // The top 3 (Inference:TopK's default), best first, led by the answer itself.
+        Assert.Equal(3, answer.Top.Count);
+        Assert.Equal((answer.Label, answer.Score), (answer.Top[0].Label, answer.Top[0].Probability));
+        Assert.True(answer.Top[0].Probability >= answer.Top[1].Probability && answer.Top[1].Probability >= answer.Top[2].Probability);
+        Assert.Equal(3, answer.Top.Select(t => t.Label).Distinct().Count());
     }
 
     [Fact]

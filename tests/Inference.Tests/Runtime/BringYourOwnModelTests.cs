@@ -39,6 +39,30 @@ public sealed class BringYourOwnModelTests : IDisposable
         Assert.Equal(model.Manifest.Metrics!.HeldOutAccuracy!.Value, (double)correct / HeldOut.Digits.Count, 0.005);
     }
 
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(3, 3)]
+    [InlineData(25, 10)]
+    public async Task A_prediction_lists_the_top_k_classes_best_first_at_most_every_class(int topK, int listed)
+    {
+        using var model = OnnxModel.Load(Flat, new OnnxModelOptions { TopK = topK }, NullLogger.Instance);
+
+        var prediction = await model.PredictAsync(PredictionInput.FromTensor(HeldOut.Digits[5].Pixels), ScoreFunction.Margin, TestContext.Current.CancellationToken);
+
+        Assert.Equal(listed, prediction.Top.Length);
+        if (listed > 0)
+        {
+            Assert.Equal((prediction.Label, prediction.Probability), (prediction.Top[0].Label, prediction.Top[0].Probability));
+            Assert.Equal(prediction.Top.OrderByDescending(t => t.Probability).ToArray(), prediction.Top);
+            Assert.Equal(listed, prediction.Top.Select(t => t.Label).Distinct().Count());
+        }
+
+        if (listed == 10)
+        {
+            Assert.Equal(1.0, prediction.Top.Sum(t => t.Probability), 1e-5);
+        }
+    }
+
     [Fact]
     public void A_flat_vector_model_refuses_an_image_saying_it_takes_a_vector()
     {
