@@ -54,6 +54,16 @@ public static class ManifestRules
             return $"input.elementType '{m.Input.ElementType}' must be 'float32' or 'uint8'";
         }
 
+        if (m.Input.Resize is not (ResizeModes.Stretch or ResizeModes.Letterbox or ResizeModes.CenterCrop))
+        {
+            return $"input.resize '{m.Input.Resize}' must be 'stretch', 'letterbox' or 'centerCrop'";
+        }
+
+        if (!(m.Input.PadValue >= 0 && m.Input.PadValue <= 1))
+        {
+            return $"input.padValue {m.Input.PadValue} must be a pixel value in [0, 1]";
+        }
+
         if (m.Input.ColorSpace is not ("gray" or "rgb" or "bgr"))
         {
             return $"input.colorSpace '{m.Input.ColorSpace}' must be 'gray', 'rgb' or 'bgr'";

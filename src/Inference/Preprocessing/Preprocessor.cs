@@ -14,6 +14,8 @@ public sealed class Preprocessor
     private readonly ImageDecoder _images;
     private readonly string _layout;
     private readonly bool _bgr;
+    private readonly string _resize;
+    private readonly float _padValue;
 
     public Preprocessor(ModelInput input, long maxImagePixels = OnnxModelOptions.DefaultMaxImagePixels)
     {
@@ -23,6 +25,8 @@ public sealed class Preprocessor
         Width = input.Width;
         _layout = input.Layout;
         _bgr = input.ColorSpace == "bgr";
+        _resize = input.Resize;
+        _padValue = input.PadValue;
         _preprocess = input.Preprocess;
         _images = new ImageDecoder(maxImagePixels, rgb: Channels == 3);
         SampleShape = _layout switch
@@ -203,26 +207,32 @@ public sealed class Preprocessor
         }
 
         using var image = _images.Decode(encoded);
-        var scratch = ArrayPool<float>.Shared.Rent(image.Width + (image.Height * Width));
+        var (source, placed) = ImageFit.Place(_resize, image.Width, image.Height, Width, Height);
+        var scratch = ArrayPool<float>.Shared.Rent(image.Width + (source.Height * placed.Width));
         var nhwc = IsNhwc && Channels > 1 ? Planar.Rent(Length) : null;
         var target = nhwc is null ? destination : nhwc.AsSpan(0, Length);
         try
         {
             var row = scratch.AsSpan(0, image.Width);
-            var rows = scratch.AsSpan(image.Width, image.Height * Width);
+            var rows = scratch.AsSpan(image.Width, source.Height * placed.Width);
             var plane = Height * Width;
             for (var c = 0; c < Channels; c++)
             {
-                for (var y = 0; y < image.Height; y++)
+                for (var y = 0; y < source.Height; y++)
                 {
-                    image.ReadRow(y, _bgr ? 2 - c : c, _preprocess.InvertImage, row);
-                    Resampler.ResampleAxis(row, 1, image.Width, rows.Slice(y * Width, Width), 1, Width);
+                    image.ReadRow(source.Y + y, _bgr ? 2 - c : c, _preprocess.InvertImage, row);
+                    Resampler.ResampleAxis(row.Slice(source.X, source.Width), 1, source.Width, rows.Slice(y * placed.Width, placed.Width), 1, placed.Width);
                 }
 
                 var dst = target.Slice(c * plane, plane);
-                for (var x = 0; x < Width; x++)
+                if (placed.Width != Width || placed.Height != Height)
                 {
-                    Resampler.ResampleAxis(rows[x..], Width, image.Height, dst[x..], Width, Height);
+                    dst.Fill(_padValue);
+                }
+
+                for (var x = 0; x < placed.Width; x++)
+                {
+                    Resampler.ResampleAxis(rows[x..], placed.Width, source.Height, dst[((placed.Y * Width) + placed.X + x)..], Width, placed.Height);
                 }
 
                 var (scale, offset) = Affine(c, 1f);

@@ -63,6 +63,16 @@ public sealed class ModelInput
 
     public required Preprocess Preprocess { get; set; }
 
+    /// <summary>
+    /// How an image of another aspect ratio fits the input: <c>stretch</c> (default), <c>letterbox</c> (kept whole at
+    /// its aspect ratio, centred, the rest <see cref="PadValue"/>) or <c>centerCrop</c> (its centre, cut to the input's
+    /// aspect ratio). Tensors are resized as sent.
+    /// </summary>
+    public string Resize { get; set; } = ResizeModes.Stretch;
+
+    /// <summary>Letterbox padding as a pixel value in [0, 1] (after inversion, before mean/std): 114/255 for YOLO-style models.</summary>
+    public float PadValue { get; set; }
+
     public int Channels => Layout switch
     {
         InputLayouts.Nhwc => (int)Shape[3],
@@ -97,6 +107,16 @@ public static class InputLayouts
     public const string Flat = "NF";
 
     public const string Accepted = "'NCHW', 'NHWC' or 'NF'";
+}
+
+/// <summary>The resize modes a manifest may name.</summary>
+public static class ResizeModes
+{
+    public const string Stretch = "stretch";
+
+    public const string Letterbox = "letterbox";
+
+    public const string CenterCrop = "centerCrop";
 }
 
 /// <summary>The input element types a manifest may name.</summary>

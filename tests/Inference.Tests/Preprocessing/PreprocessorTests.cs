@@ -266,6 +266,46 @@ public sealed class PreprocessorTests
         Assert.Equal([2f, 0.5f, 0f], destination);
     }
 
+    [Fact]
+    public void Center_crop_reads_only_the_middle_of_a_wide_image_and_stretch_reads_all_of_it()
+    {
+        // 16×8: black quarters left and right of a white 8×8 centre.
+        var png = TestImages.GrayPng(16, 8, (x, _) => x is >= 4 and < 12 ? (byte)255 : (byte)0);
+        var cropped = new float[64];
+        var stretched = new float[64];
+
+        Gray(8, 8, "centerCrop").FromImage(png, cropped);
+        Gray(8, 8, "stretch").FromImage(png, stretched);
+
+        Assert.All(cropped, v => Assert.Equal(1f, v, 1e-6f));
+        Assert.Equal(0f, stretched[0], 1e-6f);
+        Assert.Equal(0f, stretched[7], 1e-6f);
+    }
+
+    [Fact]
+    public void Letterbox_keeps_a_wide_image_whole_and_pads_above_and_below_with_the_pad_value()
+    {
+        var png = TestImages.GrayPng(16, 8, (_, _) => 255);
+        var destination = new float[64];
+
+        Gray(8, 8, "letterbox", padValue: 0.25f).FromImage(png, destination);
+
+        for (var y = 0; y < 8; y++)
+        {
+            var expected = y is >= 2 and < 6 ? 1f : 0.25f;
+            Assert.All(destination.AsSpan(y * 8, 8).ToArray(), v => Assert.Equal(expected, v, 1e-6f));
+        }
+    }
+
+    private static Preprocessor Gray(int h, int w, string resize, float padValue = 0f) => new(new ModelInput
+    {
+        Name = "input",
+        Shape = [-1, 1, h, w],
+        Resize = resize,
+        PadValue = padValue,
+        Preprocess = new Preprocess { Mean = [0f], Std = [1f] },
+    });
+
     private static void AssertInterleaved(float[] nchw, float[] nhwc)
     {
         for (var p = 0; p < 16; p++)
