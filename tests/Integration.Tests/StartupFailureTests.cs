@@ -50,8 +50,8 @@ public sealed partial class StartupFailureTests : IDisposable
     [Theory]
     [InlineData("Updates__BlockTimeout", "10s", "'10s' at 'Updates:BlockTimeout'")]
     [InlineData("Inference__Slots", "four", "'four' at 'Inference:Slots'")]
-    [InlineData("Agent__Urls", "garbage", "Invalid url: 'garbage'")]
-    [InlineData("Serilog__MinimumLevel__Default", "Loud", "Loud is not a valid Serilog level")]
+    [InlineData("Agent__Urls", "garbage", "Agent:Urls: Invalid url: 'garbage'")]
+    [InlineData("Serilog__MinimumLevel__Default", "Loud", "Serilog:MinimumLevel: The value Loud is not a valid Serilog level")]
     public async Task A_value_that_cannot_be_read_ends_the_agent_with_one_critical_line_naming_it_and_exit_code_78(string key, string value, string named)
     {
         var exited = await RunAsync(new() { [key] = value });

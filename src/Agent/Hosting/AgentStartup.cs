@@ -33,9 +33,17 @@ public static partial class AgentStartup
         catch (Exception e)
         {
             // No logger yet (the configuration itself could not be read): the same one line, on stderr.
-            // Everything Create does is reading configuration (sources, Serilog's section, options registration), so
-            // any failure here is the configuration's.
-            await Console.Error.WriteLineAsync($"[{DateTime.Now:HH:mm:ss} FTL] The agent cannot start: invalid configuration: {Unwrap(e).Message.TrimEnd('.')}");
+            // Create reads configuration (sources, Serilog's section, options registration): what fails here is the
+            // configuration's, unless the file system is (an unreadable file, no inotify instances left to watch it).
+            var failure = Unwrap(e);
+            if (failure is IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"[{DateTime.Now:HH:mm:ss} FTL] The agent cannot start: {Describe(failure)}");
+                return AgentExitCodes.CannotStart;
+            }
+
+            var key = failure.Message.Contains("Serilog level", StringComparison.Ordinal) ? "Serilog:MinimumLevel: " : "";
+            await Console.Error.WriteLineAsync($"[{DateTime.Now:HH:mm:ss} FTL] The agent cannot start: invalid configuration: {key}{failure.Message.TrimEnd('.')}");
             return AgentExitCodes.InvalidConfiguration;
         }
 
@@ -100,24 +108,16 @@ public static partial class AgentStartup
     /// </summary>
     private static bool IsConfigurationError(Exception e) => e switch
     {
-        OptionsValidationException or FormatException => true,
+        OptionsValidationException => true,
+        FormatException => IsKestrelAddress(e),
         AggregateException aggregate => aggregate.InnerExceptions.All(IsConfigurationError),
-        InvalidOperationException { InnerException: { } inner } => IsConversionFailure(inner),
+        InvalidOperationException => e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal),
         _ => false,
     };
 
-    private static bool IsConversionFailure(Exception? e)
-    {
-        for (; e is not null; e = e.InnerException)
-        {
-            if (e is FormatException or OverflowException or InvalidCastException)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool IsKestrelAddress(Exception e) =>
+        e.Source?.StartsWith("Microsoft.AspNetCore.Server.Kestrel", StringComparison.Ordinal) == true ||
+        e.Source?.StartsWith("Microsoft.AspNetCore.Http", StringComparison.Ordinal) == true;
 
     private static Exception Unwrap(Exception e)
     {
@@ -142,6 +142,7 @@ public static partial class AgentStartup
     {
         AggregateException many => string.Join("; ", many.InnerExceptions.Select(Describe)),
         OptionsValidationException options => OptionsFailures.Describe(options),
+        FormatException address when IsKestrelAddress(address) => $"{AgentOptions.Section}:Urls: {address.Message.TrimEnd('.')}",
         var other when IsConfigurationError(other) => other.Message.TrimEnd('.'),
         var other => $"{other.GetType().Name}: {other.Message.TrimEnd('.')}",
     };

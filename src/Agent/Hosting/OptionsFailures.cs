@@ -22,7 +22,10 @@ internal static partial class OptionsFailures
         var match = DataAnnotationFailure().Match(failure);
         if (!match.Success)
         {
-            return $"{section}: {failure.TrimEnd('.')}";
+            // Custom validators mostly name their keys already ("Outbox:RetryMinDelay must not exceed ...").
+            return failure.StartsWith(section + ":", StringComparison.Ordinal)
+                ? failure.TrimEnd('.')
+                : $"{section}: {failure.TrimEnd('.')}";
         }
 
         var keys = match.Groups["members"].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -29,6 +29,15 @@ internal sealed class SourceEvents
         return done.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>How many of the recent outcomes (the last 64) match.</summary>
+    public int Count(Func<FrameOutcome, bool> match)
+    {
+        lock (_gate)
+        {
+            return _history.Count(match);
+        }
+    }
+
     public void Publish(FrameOutcome outcome)
     {
         List<TaskCompletionSource<FrameOutcome>> matched = [];

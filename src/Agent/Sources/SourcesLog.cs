@@ -22,6 +22,9 @@ internal static partial class SourcesLog
     [LoggerMessage(EventId = 8206, Level = LogLevel.Warning, Message = "Refused {File}: {Reason} (moved to {Failed})")]
     public static partial void FileRefused(ILogger logger, string file, string reason, string failed);
 
+    [LoggerMessage(EventId = 8210, Level = LogLevel.Error, Message = "Cannot move {File} aside: {Reason}. It stays in the folder and is skipped until it is removed")]
+    public static partial void FileStuck(ILogger logger, string file, string reason);
+
     [LoggerMessage(EventId = 8207, Level = LogLevel.Error, Message = "Camera capture failed: {Reason}")]
     public static partial void CaptureFailed(ILogger logger, string reason);
 

@@ -76,11 +76,14 @@ internal sealed class ImageDecoder
         {
             throw;
         }
-        catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)
+        catch (Exception e) when (e is ImageFormatException or InvalidMemoryOperationException or NotSupportedException or ArgumentException
+            or NullReferenceException or IndexOutOfRangeException or InvalidOperationException or OverflowException
+            or DivideByZeroException or EndOfStreamException)
         {
             // The decoder's own bugs on crafted files (a NullReferenceException in JpegDecoderCore.Identify on a
             // truncated JPEG, an IndexOutOfRangeException on a bad PNG) are the caller's bad input too: letting them
-            // escape would count them as model errors and roll back a good update.
+            // escape would count them as model errors and roll back a good update. A broken install (a missing or
+            // mismatched ImageSharp: type load, missing method) is not the caller's, and is left to escape.
             throw new InvalidInputException("the image cannot be decoded: " + DecodeFailure(e), e);
         }
     }

@@ -80,6 +80,35 @@ public sealed class WatchedFolderTests
     }
 
     [Fact]
+    public async Task A_frame_that_cannot_be_moved_aside_is_refused_once_and_does_not_hold_up_the_frames_after_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var agent = await TestAgentHost.StartAsync(new TestAgentOptions
+        {
+            Threshold = 0,
+            Settings = Folder("inbox"),
+
+            // failed/a.png is a folder: the refused frame cannot be moved there (as on a full or read-only disk).
+            BeforeStart = a => Directory.CreateDirectory(Path.Combine(a.State, "inbox", "failed", "a.png")),
+        }, ct);
+        var inbox = Path.Combine(agent.State, "inbox");
+        var events = agent.Service<SourceEvents>();
+
+        await File.WriteAllTextAsync(Path.Combine(inbox, "a.png"), "not a picture", ct);
+        await events.WaitForAsync(o => o.Name == "a.png", ct);
+        var (png, label) = Requests.DigitPng();
+        await File.WriteAllBytesAsync(Path.Combine(inbox, ".z.png"), png, ct);
+        File.Move(Path.Combine(inbox, ".z.png"), Path.Combine(inbox, "z.png"));
+
+        // z.png is found by a later scan than a.png's refusal, which would have refused a.png again.
+        var outcome = await events.WaitForAsync(o => o.Name == "z.png", ct);
+
+        Assert.Equal(label, outcome.Answer!.Label);
+        Assert.Equal(1, events.Count(o => o.Name == "a.png"));
+        Assert.True(File.Exists(Path.Combine(inbox, "a.png")));
+    }
+
+    [Fact]
     public async Task A_folder_that_cannot_be_listed_is_a_fault_with_its_path_and_the_agent_keeps_serving()
     {
         var ct = TestContext.Current.CancellationToken;

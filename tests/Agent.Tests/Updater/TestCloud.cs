@@ -28,6 +28,7 @@ internal sealed class TestCloud : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _serving = Task.CompletedTask;
+    private int _reconnecting;
 
     private TestCloud(MqttServer server, int port, string deviceId)
     {
@@ -188,22 +189,45 @@ internal sealed class TestCloud : IAsyncDisposable
 
             return Task.CompletedTask;
         };
-        _client.DisconnectedAsync += async _ =>
+        _client.DisconnectedAsync += async e =>
         {
             // A keep-alive missed on a loaded runner must not leave the test waiting for statuses it can no longer
-            // see: reconnect, and the retained model/status comes again with the subscription.
-            while (!_stop.IsCancellationRequested)
+            // see: reconnect, and the retained model/status comes again with the subscription. A failed attempt
+            // raises this event again from inside ConnectAsync (ClientWasConnected false): only one loop runs.
+            if (!e.ClientWasConnected || Interlocked.Exchange(ref _reconnecting, 1) == 1)
             {
-                try
+                return;
+            }
+
+            try
+            {
+                while (!_stop.IsCancellationRequested)
                 {
-                    await SubscribeAsync(_stop.Token);
-                    return;
+                    try
+                    {
+                        await SubscribeAsync(_stop.Token);
+                        break;
+                    }
+                    catch (Exception) when (!_stop.IsCancellationRequested)
+                    {
+                        if (_client.IsConnected)
+                        {
+                            // Connected but not subscribed: start over from a clean connection.
+                            await _client.DisconnectAsync(new MqttClientDisconnectOptions(), CancellationToken.None);
+                        }
+
+                        // The broker is still there (it stops only after _stop): a backoff between attempts, not a wait for a result.
+                        await Task.Delay(TimeSpan.FromMilliseconds(50), _stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                    }
                 }
-                catch (Exception) when (!_stop.IsCancellationRequested)
-                {
-                    // The broker is still there (it stops only after _stop): a backoff between attempts, not a wait for a result.
-                    await Task.Delay(TimeSpan.FromMilliseconds(50), _stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
-                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Disposing.
+            }
+            finally
+            {
+                Volatile.Write(ref _reconnecting, 0);
             }
         };
         await SubscribeAsync(cancellationToken);
@@ -223,6 +247,12 @@ internal sealed class TestCloud : IAsyncDisposable
     {
         lock (_statuses)
         {
+            // A resubscription delivers the retained status again: the same report, not a new one.
+            if (_statuses.Count > 0 && _statuses[^1].At == status.At && _statuses[^1].State == status.State)
+            {
+                return;
+            }
+
             _statuses.Add(status);
             var changed = _changed;
             _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -26,6 +26,13 @@ internal sealed class WatchedFolderService(
     public const string Component = "source:folder";
     private static readonly string[] Extensions = [".png", ".jpg", ".jpeg", ".json"];
 
+    /// <summary>
+    /// Frames that could be moved neither to done/ nor to failed/ (a full disk, a read-only or blocked folder): skipped
+    /// until they leave the folder, so one is not answered again every interval (pulsing GPIO, adding outbox entries).
+    /// Touched by the scan loop only.
+    /// </summary>
+    private readonly HashSet<string> _stuck = new(StringComparer.Ordinal);
+
     /// <summary>Checks the folder once before the host reports started, so a bad path is in the status from the first moment.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -82,9 +89,10 @@ internal sealed class WatchedFolderService(
         }
 
         Array.Sort(files, StringComparer.Ordinal);
+        _stuck.IntersectWith(files);
         foreach (var file in files)
         {
-            if (IsFrame(file))
+            if (IsFrame(file) && !_stuck.Contains(file))
             {
                 await HandleAsync(file, done, failed, o.MaxFileBytes, cancellationToken);
             }
@@ -154,8 +162,17 @@ internal sealed class WatchedFolderService(
             // Any failure of this one frame (bad input, unreadable file, the model throwing on it) moves it aside:
             // left in place it would be retried every interval and hold up every frame sorted after it.
             SourcesLog.FileRefused(logger, name, e.Message, failed);
-            await File.WriteAllTextAsync(Path.Combine(failed, name + ".error.txt"), e.Message + Environment.NewLine, cancellationToken);
-            File.Move(file, Path.Combine(failed, name), overwrite: true);
+            try
+            {
+                await File.WriteAllTextAsync(Path.Combine(failed, name + ".error.txt"), e.Message + Environment.NewLine, cancellationToken);
+                File.Move(file, Path.Combine(failed, name), overwrite: true);
+            }
+            catch (Exception stuck) when (stuck is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                _stuck.Add(file);
+                SourcesLog.FileStuck(logger, name, stuck.Message);
+            }
+
             events.Publish(new FrameOutcome(Component, name, null, e.Message));
         }
     }
