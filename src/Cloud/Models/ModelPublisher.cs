@@ -13,6 +13,7 @@ using Edge.Shared.Models;
 using Edge.Shared.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime;
 
 /// <summary>
 /// The publish pipeline: check the upload, optionally quantize to INT8 and gate it on held-out accuracy, then store
@@ -79,6 +80,12 @@ internal sealed class ModelPublisher : IDisposable
         try
         {
             ManifestRules.Validate(upload.Manifest, "manifest part");
+            if (upload.Manifest.Input.ElementType != InputElementTypes.Floats)
+            {
+                throw new ModelPublishException(
+                    $"input.elementType '{upload.Manifest.Input.ElementType}' cannot be published yet: the pipeline evaluates float32 inputs only (the agent serves it from a local manifest)");
+            }
+
             CheckNames(OnnxFile.Parse(upload.Model, source).Graph, upload.Manifest, source);
             var heldOutData = upload.HeldOut ?? _defaultHeldOut.Value;
             if (heldOutData.Samples.Length == 0)
@@ -89,7 +96,7 @@ internal sealed class ModelPublisher : IDisposable
             var heldOut = TensorSet.FromDigits(upload.Manifest.Input, heldOutData.Samples);
             return upload.Quantize ? Quantize(upload, source, heldOut) : AsIs(upload, source, heldOut);
         }
-        catch (Exception e) when (e is QuantizationException or ModelLoadException or InvalidInputException)
+        catch (Exception e) when (e is QuantizationException or ModelLoadException or InvalidInputException or OnnxRuntimeException)
         {
             throw new ModelPublishException(e.Message);
         }

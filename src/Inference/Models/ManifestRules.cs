@@ -5,6 +5,9 @@ using Edge.Shared.Models;
 /// <summary>What a manifest must say before a session is worth creating.</summary>
 public static class ManifestRules
 {
+    /// <summary>Values per sample at most: 64 Mi floats (a 4096 × 4096 RGB image is 48 Mi), far beyond edge models.</summary>
+    public const long MaxSampleValues = 64L * 1024 * 1024;
+
     public static void Validate(ModelManifest manifest, string path)
     {
         var problem = Check(manifest);
@@ -49,6 +52,11 @@ public static class ManifestRules
                 : $"input.shape [{string.Join(',', shape)}] must be [N or -1, 1 or 3, H, W] for layout NCHW";
         }
 
+        if (shape.Skip(1).Any(d => d > int.MaxValue) || shape.Skip(1).Aggregate(1L, (a, d) => a * Math.Max(d, 1)) is > MaxSampleValues or < 1)
+        {
+            return $"input.shape [{string.Join(',', shape)}] holds more than {MaxSampleValues} values per sample";
+        }
+
         if (m.Input.ElementType is not (InputElementTypes.Floats or InputElementTypes.Bytes))
         {
             return $"input.elementType '{m.Input.ElementType}' must be 'float32' or 'uint8'";
@@ -87,7 +95,8 @@ public static class ManifestRules
             return $"input.preprocess mean/std need 1 or {perValue} values";
         }
 
-        if (p.Std.Any(s => !(s > 0) || float.IsInfinity(s)) || p.Mean.Any(v => !float.IsFinite(v)) || !float.IsFinite(p.RawScale))
+        // 1 / std must be finite too: a denormal std (1e-45) would turn every input into infinities and NaN.
+        if (p.Std.Any(s => !(s > 0) || float.IsInfinity(s) || !float.IsFinite(1f / s)) || p.Mean.Any(v => !float.IsFinite(v)) || !float.IsFinite(p.RawScale))
         {
             return "input.preprocess values must be finite and std positive";
         }

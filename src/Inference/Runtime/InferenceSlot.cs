@@ -149,26 +149,27 @@ public sealed class InferenceSlot : IDisposable
             return [];
         }
 
+        // k passes, each taking the best class ranked after the previous pick (probability descending, index
+        // ascending on ties): O(k × classes), no scratch.
         var top = new ClassProbability[k];
-        Span<int> chosen = stackalloc int[k];
+        var previous = float.PositiveInfinity;
+        var previousIndex = -1;
         for (var n = 0; n < k; n++)
         {
             var best = -1;
             for (var i = 0; i < Classes; i++)
             {
-                if (chosen[..n].Contains(i))
-                {
-                    continue;
-                }
-
-                if (best < 0 || _probabilities[i] > _probabilities[best])
+                var p = _probabilities[i];
+                var after = p < previous || (p == previous && i > previousIndex);
+                if (after && (best < 0 || p > _probabilities[best]))
                 {
                     best = i;
                 }
             }
 
-            chosen[n] = best;
-            top[n] = new ClassProbability(_model.Label(best), _probabilities[best]);
+            previous = _probabilities[best];
+            previousIndex = best;
+            top[n] = new ClassProbability(_model.Label(best), previous);
         }
 
         return top;

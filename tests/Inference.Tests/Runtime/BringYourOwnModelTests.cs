@@ -132,6 +132,8 @@ public sealed class BringYourOwnModelTests : IDisposable
     [InlineData("layout", "\"HWC\"", "input.layout 'HWC' must be 'NCHW', 'NHWC' or 'NF'")]
     [InlineData("elementType", "\"int8\"", "input.elementType 'int8' must be 'float32' or 'uint8'")]
     [InlineData("shape", "[-1,8,8]", "must have 4 dimensions for layout NHWC")]
+    [InlineData("shape", "[-1,8,8,4294967299]", "holds more than 67108864 values per sample")]
+    [InlineData("preprocess", "{\"mean\": [0], \"std\": [1e-45]}", "values must be finite and std positive")]
     public void A_manifest_naming_an_unsupported_input_is_refused_before_a_session_is_made(string field, string value, string expected)
     {
         var manifest = Copy(Nhwc, "byo-nhwc-uint8.onnx", json => json["input"]![field] = JsonNode.Parse(value));
