@@ -1,12 +1,8 @@
 namespace Edge.Inference;
 
-using System.Buffers;
-
 /// <summary>Planar [C, P] ↔ interleaved [P, C] copies for NHWC models; preprocessing itself always runs planar.</summary>
 internal static class Planar
 {
-    public static float[] Rent(int length) => ArrayPool<float>.Shared.Rent(length);
-
     public static void FromInterleaved(ReadOnlySpan<float> interleaved, int channels, int pixels, Span<float> planar)
     {
         for (var p = 0; p < pixels; p++)

@@ -90,7 +90,7 @@ public sealed class Preprocessor
         if (!IsNhwc || c == 1)
         {
             // Planar already (an NHWC sample with one channel is laid out as its single plane).
-            WritePlanar(data, c, h, w, IsNhwc ? Planar.Rent(Length) : null, destination);
+            WritePlanar(data, c, h, w, IsNhwc ? ArrayPool<float>.Shared.Rent(Length) : null, destination);
             return;
         }
 
@@ -98,7 +98,7 @@ public sealed class Preprocessor
         try
         {
             Planar.FromInterleaved(data, c, h * w, planes);
-            WritePlanar(planes.AsSpan(0, c * h * w), c, h, w, Planar.Rent(Length), destination);
+            WritePlanar(planes.AsSpan(0, c * h * w), c, h, w, ArrayPool<float>.Shared.Rent(Length), destination);
         }
         finally
         {
@@ -209,7 +209,7 @@ public sealed class Preprocessor
         using var image = _images.Decode(encoded);
         var (source, placed) = ImageFit.Place(_resize, image.Width, image.Height, Width, Height);
         var scratch = ArrayPool<float>.Shared.Rent(image.Width + (source.Height * placed.Width));
-        var nhwc = IsNhwc && Channels > 1 ? Planar.Rent(Length) : null;
+        var nhwc = IsNhwc && Channels > 1 ? ArrayPool<float>.Shared.Rent(Length) : null;
         var target = nhwc is null ? destination : nhwc.AsSpan(0, Length);
         try
         {
