@@ -1,19 +1,22 @@
 namespace Edge.ModelTools.Evaluation;
 
+using Edge.Inference;
 using Edge.ModelTools.Calibration;
 using Edge.ModelTools.Onnx;
 using Edge.ModelTools.Quantization;
+using Edge.Shared.Models;
 
 /// <summary>Runs the FP32 and INT8 models side by side: top-1 on held-out data, per-layer error on calibration data.</summary>
 internal static class ModelEvaluator
 {
-    public static QuantizationReport Compare(byte[] fp32Model, QuantizedModel int8, TensorSet heldOut, TensorSet calibration, int batchSize = 32)
+    /// <param name="output">The manifest's output (name and kind); null: the graph's first output, read as scores.</param>
+    public static QuantizationReport Compare(byte[] fp32Model, QuantizedModel int8, TensorSet heldOut, TensorSet calibration, int batchSize = 32, ModelOutput? output = null)
     {
         ArgumentNullException.ThrowIfNull(int8);
         ArgumentNullException.ThrowIfNull(heldOut);
         var labels = heldOut.Labels ?? throw new ArgumentException("held-out data needs labels", nameof(heldOut));
-        var fp32 = Predict(fp32Model, "the FP32 model", heldOut, batchSize);
-        var q = Predict(int8.Bytes, "the INT8 model", heldOut, batchSize);
+        var fp32 = Predict(fp32Model, "the FP32 model", heldOut, batchSize, output);
+        var q = Predict(int8.Bytes, "the INT8 model", heldOut, batchSize, output);
         var n = heldOut.Count;
         var fp32Correct = Enumerable.Range(0, n).Count(i => fp32[i] == labels[i]);
         var int8Correct = Enumerable.Range(0, n).Count(i => q[i] == labels[i]);
@@ -23,34 +26,48 @@ internal static class ModelEvaluator
             LayerErrors(fp32Model, int8, calibration, batchSize));
     }
 
-    /// <summary>Top-1 class per sample, from the graph's first output.</summary>
-    public static int[] Predict(byte[] model, string source, TensorSet data, int batchSize = 32)
+    /// <summary>Top-1 class per sample, from <paramref name="output"/> (default: the graph's first output).</summary>
+    public static int[] Predict(byte[] model, string source, TensorSet data, int batchSize = 32, ModelOutput? output = null)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        var output = OnnxFile.Parse(model, source).Graph.Output[0].Name;
-        var predictions = new int[data.Count];
-        using var runner = new BatchRunner(model, source);
-        runner.Run(data, [output], (_, logits, start, count) =>
-        {
-            var classes = logits.Length / count;
-            for (var i = 0; i < count; i++)
-            {
-                var row = logits.Slice(i * classes, classes);
-                predictions[start + i] = row.IndexOf(TensorPrimitivesMax(row));
-            }
-        }, batchSize);
-        return predictions;
+        var sigmoid = output?.Kind == OutputKinds.Sigmoid;
+        return [.. Rows(model, source, data, output?.Name, batchSize).Select(row => Top1(row, sigmoid))];
     }
 
-    private static float TensorPrimitivesMax(ReadOnlySpan<float> row)
+    /// <summary>The raw output row of every sample (what scoring calibrates), from <paramref name="output"/> or the first output.</summary>
+    public static float[][] Rows(byte[] model, string source, TensorSet data, string? output = null, int batchSize = 32)
     {
-        var max = float.MinValue;
-        foreach (var v in row)
+        ArgumentNullException.ThrowIfNull(data);
+        output ??= OnnxFile.Parse(model, source).Graph.Output[0].Name;
+        var rows = new float[data.Count][];
+        using var runner = new BatchRunner(model, source);
+        runner.Run(data, [output], (_, values, start, count) =>
         {
-            max = Math.Max(max, v);
+            var width = values.Length / count;
+            for (var i = 0; i < count; i++)
+            {
+                rows[start + i] = values.Slice(i * width, width).ToArray();
+            }
+        }, batchSize);
+        return rows;
+    }
+
+    /// <summary>Softmax, log-softmax and temperature keep the arg-max; a single sigmoid output means class 1 from 0.5 up.</summary>
+    public static int Top1(ReadOnlySpan<float> row, bool sigmoid) => sigmoid && row.Length == 1
+        ? (row[0] >= 0.5f ? 1 : 0)
+        : IndexOfMax(row);
+
+    private static int IndexOfMax(ReadOnlySpan<float> row)
+    {
+        var best = 0;
+        for (var i = 1; i < row.Length; i++)
+        {
+            if (row[i] > row[best])
+            {
+                best = i;
+            }
         }
 
-        return max;
+        return best;
     }
 
     private static List<LayerError> LayerErrors(byte[] fp32Model, QuantizedModel int8, TensorSet data, int batchSize)

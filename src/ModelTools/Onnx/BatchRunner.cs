@@ -2,6 +2,7 @@ namespace Edge.ModelTools.Onnx;
 
 using Edge.ModelTools.Calibration;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 /// <summary>
 /// Runs a <see cref="TensorSet"/> through an ONNX Runtime session in batches (every committed model has a
@@ -12,6 +13,9 @@ internal sealed class BatchRunner : IDisposable
     private readonly SessionOptions _options;
     private readonly InferenceSession _session;
     private readonly string _inputName;
+
+    /// <summary>A uint8 input (TensorFlow-style pixels): samples are rounded and clamped into bytes, as the agent does.</summary>
+    private readonly bool _bytes;
 
     public BatchRunner(byte[] model, string source, GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL, int threads = 0)
     {
@@ -27,6 +31,7 @@ internal sealed class BatchRunner : IDisposable
         }
 
         _inputName = _session.InputNames[0];
+        _bytes = _session.InputMetadata[_inputName].ElementDataType == TensorElementType.UInt8;
     }
 
     public delegate void OutputHandler(string name, ReadOnlySpan<float> values, int batchStart, int batchCount);
@@ -37,6 +42,7 @@ internal sealed class BatchRunner : IDisposable
         ArgumentNullException.ThrowIfNull(handler);
         using var runOptions = new RunOptions();
         var buffer = new float[Math.Min(batchSize, data.Count) * data.SampleLength];
+        var bytes = _bytes ? new byte[buffer.Length] : null;
         for (var start = 0; start < data.Count; start += batchSize)
         {
             var count = Math.Min(batchSize, data.Count - start);
@@ -46,13 +52,25 @@ internal sealed class BatchRunner : IDisposable
             }
 
             long[] shape = [count, .. data.SampleShape.Select(d => (long)d)];
-            using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, count * data.SampleLength), shape);
+            using var input = bytes is null
+                ? OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, count * data.SampleLength), shape)
+                : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, ToBytes(buffer.AsSpan(0, count * data.SampleLength), bytes), shape);
             using var results = _session.Run(runOptions, [_inputName], [input], outputs);
             for (var o = 0; o < outputs.Count; o++)
             {
                 handler(outputs[o], results[o].GetTensorDataAsSpan<float>(), start, count);
             }
         }
+    }
+
+    private static Memory<byte> ToBytes(ReadOnlySpan<float> values, byte[] bytes)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            bytes[i] = (byte)Math.Clamp(MathF.Round(values[i]), 0f, 255f);
+        }
+
+        return bytes.AsMemory(0, values.Length);
     }
 
     public void Dispose()

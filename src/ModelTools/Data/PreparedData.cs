@@ -1,0 +1,123 @@
+namespace Edge.ModelTools.Data;
+
+using System.Globalization;
+using Edge.Inference;
+using Edge.ModelTools.Calibration;
+using Edge.Shared.Models;
+
+/// <summary>
+/// Labelled data preprocessed exactly as the agent does for one model (manifest contract), labels mapped to the
+/// model's class indices. Images that do not decode are skipped and counted; anything else wrong is an error.
+/// </summary>
+internal sealed class PreparedData
+{
+    private const int NamedSkips = 5;
+
+    private PreparedData(TensorSet tensors, IReadOnlyList<int> rows, int skipped, IReadOnlyList<string> skips)
+    {
+        Tensors = tensors;
+        Rows = rows;
+        Skipped = skipped;
+        Skips = skips;
+    }
+
+    public TensorSet Tensors { get; }
+
+    /// <summary>For each tensor, its sample's index in the source data.</summary>
+    public IReadOnlyList<int> Rows { get; }
+
+    /// <summary>Images that could not be decoded (or were too large), left out.</summary>
+    public int Skipped { get; }
+
+    /// <summary>The first few skipped samples with the reason, for the report.</summary>
+    public IReadOnlyList<string> Skips { get; }
+
+    /// <exception cref="DataSetException">Labels missing or unknown to the model, a tensor that does not fit, or nothing usable.</exception>
+    public static PreparedData From(ModelManifest manifest, LabeledData data, bool labelled, string what)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(data);
+        var classes = ClassIndex(manifest);
+        if (labelled)
+        {
+            CheckLabels(data, classes, manifest, what);
+        }
+
+        var preprocessor = new Preprocessor(manifest.Input);
+        var samples = new List<float[]>(data.Count);
+        var labels = labelled ? new List<int>(data.Count) : null;
+        var rows = new List<int>(data.Count);
+        var skips = new List<string>();
+        var skipped = 0;
+        for (var i = 0; i < data.Count; i++)
+        {
+            var sample = data.Samples[i];
+            var x = new float[preprocessor.Length];
+            try
+            {
+                if (sample.Tensor is { } tensor)
+                {
+                    preprocessor.FromSample(tensor, x);
+                }
+                else
+                {
+                    preprocessor.FromImage(sample.Image, x);
+                }
+            }
+            catch (InvalidInputException e) when (sample.Image is not null)
+            {
+                skipped++;
+                if (skips.Count < NamedSkips)
+                {
+                    skips.Add($"{sample.Origin}: {e.Message}");
+                }
+
+                continue;
+            }
+            catch (InvalidInputException e)
+            {
+                throw new DataSetException($"{what} {sample.Origin}: {e.Message}", e);
+            }
+
+            samples.Add(x);
+            rows.Add(i);
+            labels?.Add(classes[sample.Label!]);
+        }
+
+        if (samples.Count == 0)
+        {
+            throw new DataSetException(string.Create(CultureInfo.InvariantCulture,
+                $"{what} '{data.Source}' has no usable sample: all {skipped} images failed to decode (first: {skips.FirstOrDefault()})"));
+        }
+
+        return new PreparedData(new TensorSet([.. preprocessor.SampleShape], samples, labels), rows, skipped, skips);
+    }
+
+    private static Dictionary<string, int> ClassIndex(ModelManifest manifest)
+    {
+        var classes = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < manifest.Labels.Length; i++)
+        {
+            classes.TryAdd(manifest.Labels[i], i);
+        }
+
+        return classes;
+    }
+
+    private static void CheckLabels(LabeledData data, Dictionary<string, int> classes, ModelManifest manifest, string what)
+    {
+        var unlabelled = data.Samples.FirstOrDefault(s => s.Label is null);
+        if (unlabelled is not null)
+        {
+            throw new DataSetException($"{what} {unlabelled.Origin} has no label; every {what} sample needs one of the model's labels");
+        }
+
+        var unknown = data.Samples.Where(s => !classes.ContainsKey(s.Label!)).GroupBy(s => s.Label!, StringComparer.Ordinal)
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"'{g.Key}' ({g.Count()} samples, first {g.First().Origin})")).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new DataSetException(
+                $"{what} '{data.Source}' has labels the model does not have: {string.Join(", ", unknown.Take(NamedSkips))}{(unknown.Count > NamedSkips ? ", …" : string.Empty)}; the model's labels are {string.Join(", ", manifest.Labels.Select(l => $"'{l}'"))}");
+        }
+    }
+}
