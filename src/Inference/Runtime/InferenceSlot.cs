@@ -80,7 +80,7 @@ public sealed class InferenceSlot : IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(batchSize, MaxBatch);
         if (_bytes is not null)
         {
-            ToBytes(_input.AsSpan(0, SampleLength * batchSize), _bytes);
+            ByteInput.FromFloats(_input.AsSpan(0, SampleLength * batchSize), _bytes);
         }
 
         _model.Run(_runOptions, _bindings[batchSize - 1].IoBinding);
@@ -173,14 +173,6 @@ public sealed class InferenceSlot : IDisposable
         }
 
         return top;
-    }
-
-    private static void ToBytes(ReadOnlySpan<float> values, Span<byte> bytes)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            bytes[i] = (byte)Math.Clamp(MathF.Round(values[i]), 0f, 255f);
-        }
     }
 
     private int CheckRow(int row)

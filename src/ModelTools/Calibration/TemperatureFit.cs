@@ -1,6 +1,7 @@
 namespace Edge.ModelTools.Calibration;
 
 using Edge.Inference;
+using Edge.Shared.Config;
 
 /// <summary>One bin of a reliability table: samples whose confidence fell in [Lower, Upper).</summary>
 public sealed record ReliabilityBin(double Lower, double Upper, int Count, double Confidence, double Accuracy);
@@ -30,20 +31,20 @@ public static class TemperatureFit
         double lo = Math.Log(MinTemperature), hi = Math.Log(MaxTemperature);
         var phi = (Math.Sqrt(5) - 1) / 2;
         double a = hi - (phi * (hi - lo)), b = lo + (phi * (hi - lo));
-        double fa = Nll(rows, labels, kind, Math.Exp(a)), fb = Nll(rows, labels, kind, Math.Exp(b));
+        double fa = Measure(rows, labels, kind, Math.Exp(a)).Nll, fb = Measure(rows, labels, kind, Math.Exp(b)).Nll;
         while (hi - lo > 1e-4)
         {
             if (fa <= fb)
             {
                 (hi, b, fb) = (b, a, fa);
                 a = hi - (phi * (hi - lo));
-                fa = Nll(rows, labels, kind, Math.Exp(a));
+                fa = Measure(rows, labels, kind, Math.Exp(a)).Nll;
             }
             else
             {
                 (lo, a, fa) = (a, b, fb);
                 b = lo + (phi * (hi - lo));
-                fb = Nll(rows, labels, kind, Math.Exp(b));
+                fb = Measure(rows, labels, kind, Math.Exp(b)).Nll;
             }
         }
 
@@ -61,9 +62,7 @@ public static class TemperatureFit
         var right = 0;
         for (var i = 0; i < rows.Count; i++)
         {
-            Scoring.Calibrate(rows[i], kind, temperature, probabilities);
-            var top = Evaluation.ModelEvaluator.Top1(probabilities, sigmoid: false);
-            var p = (double)probabilities[top];
+            var (top, _, p) = Scoring.Score(rows[i], kind, temperature, ScoreFunction.MaxProbability, probabilities);
             var bin = Math.Min((int)(p * Bins), Bins - 1);
             count[bin]++;
             confidence[bin] += p;
@@ -82,19 +81,6 @@ public static class TemperatureFit
             (double)b / Bins, (double)(b + 1) / Bins, count[b],
             count[b] == 0 ? 0 : confidence[b] / count[b], count[b] == 0 ? 0 : (double)correct[b] / count[b])).ToList();
         return new CalibrationQuality(n, (double)right / n, ece, nll / n, bins);
-    }
-
-    private static double Nll(IReadOnlyList<float[]> rows, IReadOnlyList<int> labels, OutputKind kind, double temperature)
-    {
-        var probabilities = new float[Width(rows[0], kind)];
-        double nll = 0;
-        for (var i = 0; i < rows.Count; i++)
-        {
-            Scoring.Calibrate(rows[i], kind, temperature, probabilities);
-            nll -= Math.Log(Math.Max(probabilities[labels[i]], 1e-12));
-        }
-
-        return nll / rows.Count;
     }
 
     private static int Width(float[] row, OutputKind kind) => kind == OutputKind.Sigmoid ? 2 : row.Length;

@@ -13,18 +13,14 @@ internal sealed class PreparedData
 {
     private const int NamedSkips = 5;
 
-    private PreparedData(TensorSet tensors, IReadOnlyList<int> rows, int skipped, IReadOnlyList<string> skips)
+    private PreparedData(TensorSet tensors, int skipped, IReadOnlyList<string> skips)
     {
         Tensors = tensors;
-        Rows = rows;
         Skipped = skipped;
         Skips = skips;
     }
 
     public TensorSet Tensors { get; }
-
-    /// <summary>For each tensor, its sample's index in the source data.</summary>
-    public IReadOnlyList<int> Rows { get; }
 
     /// <summary>Images that could not be decoded (or were too large), left out.</summary>
     public int Skipped { get; }
@@ -46,7 +42,6 @@ internal sealed class PreparedData
         var preprocessor = new Preprocessor(manifest.Input);
         var samples = new List<float[]>(data.Count);
         var labels = labelled ? new List<int>(data.Count) : null;
-        var rows = new List<int>(data.Count);
         var skips = new List<string>();
         var skipped = 0;
         for (var i = 0; i < data.Count; i++)
@@ -80,7 +75,6 @@ internal sealed class PreparedData
             }
 
             samples.Add(x);
-            rows.Add(i);
             labels?.Add(classes[sample.Label!]);
         }
 
@@ -90,7 +84,7 @@ internal sealed class PreparedData
                 $"{what} '{data.Source}' has no usable sample: all {skipped} images failed to decode (first: {skips.FirstOrDefault()})"));
         }
 
-        return new PreparedData(new TensorSet([.. preprocessor.SampleShape], samples, labels), rows, skipped, skips);
+        return new PreparedData(new TensorSet([.. preprocessor.SampleShape], samples, labels), skipped, skips);
     }
 
     private static Dictionary<string, int> ClassIndex(ModelManifest manifest)

@@ -1,5 +1,6 @@
 namespace Edge.ModelTools.Onnx;
 
+using Edge.Inference;
 using Edge.ModelTools.Calibration;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -54,7 +55,7 @@ internal sealed class BatchRunner : IDisposable
             long[] shape = [count, .. data.SampleShape.Select(d => (long)d)];
             using var input = bytes is null
                 ? OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, count * data.SampleLength), shape)
-                : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, ToBytes(buffer.AsSpan(0, count * data.SampleLength), bytes), shape);
+                : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, Bytes(buffer.AsSpan(0, count * data.SampleLength), bytes), shape);
             using var results = _session.Run(runOptions, [_inputName], [input], outputs);
             for (var o = 0; o < outputs.Count; o++)
             {
@@ -63,13 +64,9 @@ internal sealed class BatchRunner : IDisposable
         }
     }
 
-    private static Memory<byte> ToBytes(ReadOnlySpan<float> values, byte[] bytes)
+    private static Memory<byte> Bytes(ReadOnlySpan<float> values, byte[] bytes)
     {
-        for (var i = 0; i < values.Length; i++)
-        {
-            bytes[i] = (byte)Math.Clamp(MathF.Round(values[i]), 0f, 255f);
-        }
-
+        ByteInput.FromFloats(values, bytes);
         return bytes.AsMemory(0, values.Length);
     }
 

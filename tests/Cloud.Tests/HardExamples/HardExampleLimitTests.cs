@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using Edge.Cloud.Tests.Support;
 using Edge.Shared.HardExamples;
 using Edge.Shared.Serialization;
+using Edge.TestSupport;
 using Xunit;
 
 public sealed class HardExampleLimitTests

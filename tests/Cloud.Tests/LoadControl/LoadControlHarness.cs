@@ -4,6 +4,7 @@ using Edge.Cloud.LoadControl;
 using Edge.Cloud.Telemetry;
 using Edge.Cloud.Tests.Support;
 using Edge.Shared.Config;
+using Edge.TestSupport;
 using Edge.TestSupport.Fleet;
 
 /// <summary>A cloud whose controller runs only when told, plus a simulated fleet; one period = windows, wait, run.</summary>

@@ -7,6 +7,7 @@ using Edge.Cloud.Thresholds;
 using Edge.Shared.Config;
 using Edge.Shared.Mqtt;
 using Edge.Shared.Serialization;
+using Edge.TestSupport;
 using Edge.TestSupport.Mosquitto;
 using Xunit;
 

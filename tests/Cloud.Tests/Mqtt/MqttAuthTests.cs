@@ -6,6 +6,7 @@ using Edge.Cloud.Mqtt;
 using Edge.Cloud.Tests.Support;
 using Edge.Shared.Config;
 using Edge.Shared.Mqtt;
+using Edge.TestSupport;
 using MQTTnet;
 using Xunit;
 

@@ -3,6 +3,7 @@ namespace Edge.Cloud.Tests.Storage;
 using Edge.Cloud.Tests.Support;
 using Edge.Shared.Mqtt;
 using Edge.Shared.Serialization;
+using Edge.TestSupport;
 using Xunit;
 
 /// <summary>A second cloud process instance on the same database file, after the first has stopped.</summary>

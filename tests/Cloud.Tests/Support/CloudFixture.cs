@@ -1,5 +1,6 @@
 namespace Edge.Cloud.Tests.Support;
 
+using Edge.TestSupport;
 using Xunit;
 
 /// <summary>One cloud shared by a test class; its tests use their own group and device names.</summary>

@@ -6,6 +6,7 @@ using Edge.Cloud.Tests.LoadControl;
 using Edge.Cloud.Tests.Support;
 using Edge.Shared.Serialization;
 using Edge.Shared.Telemetry;
+using Edge.TestSupport;
 using Edge.TestSupport.Fleet;
 using Xunit;
 

@@ -4,6 +4,7 @@ using Edge.Cloud.Tests.Support;
 using Edge.Shared.Config;
 using Edge.Shared.Mqtt;
 using Edge.Shared.Serialization;
+using Edge.TestSupport;
 using Xunit;
 
 public sealed class DesiredConfigMqttTests : IDisposable

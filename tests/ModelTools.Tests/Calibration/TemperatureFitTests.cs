@@ -40,7 +40,7 @@ public sealed class TemperatureFitTests
     [Fact]
     public void A_uint8_input_model_is_evaluated_on_bytes_and_reaches_its_exported_accuracy()
     {
-        var manifest = LabeledDataTests.Manifest("byo/byo-nhwc-uint8.manifest.json");
+        var manifest = Quantized.Manifest("byo/byo-nhwc-uint8");
         var data = LabeledData.Read(RepoPaths.Data("digits-heldout.json"));
         var paper = LabeledData.Parse(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', data.Samples.Select(s =>
             $"{{\"tensor\":[{string.Join(',', s.Tensor!.Select(v => TestImages.InkToPaper(v)))}],\"label\":\"{s.Label}\"}}"))), "paper.jsonl");
@@ -54,7 +54,7 @@ public sealed class TemperatureFitTests
 
     private static (float[][] Rows, int[] Labels) Outputs(string model, string dataFile)
     {
-        var manifest = LabeledDataTests.Manifest(model + ".manifest.json");
+        var manifest = Quantized.Manifest(model);
         var prepared = PreparedData.From(manifest, LabeledData.Read(RepoPaths.Data(dataFile)), labelled: true, "calibration");
         var rows = ModelEvaluator.Rows(File.ReadAllBytes(RepoPaths.Model(model + ".onnx")), model, prepared.Tensors, manifest.Output.Name);
         return (rows, [.. prepared.Tensors.Labels!]);

@@ -4,12 +4,11 @@ using System.Text;
 using Edge.Inference;
 using Edge.ModelTools.Data;
 using Edge.Shared.Models;
-using Edge.Shared.Serialization;
 using Edge.TestSupport;
 
 public sealed class LabeledDataTests
 {
-    private static readonly ModelManifest FlatModel = Manifest("byo/byo-flat-softmax.manifest.json");
+    private static readonly ModelManifest FlatModel = Quantized.Manifest("byo/byo-flat-softmax");
 
     [Fact]
     public void Json_lines_give_one_sample_per_line_with_its_tensor_or_image_and_label()
@@ -89,7 +88,7 @@ public sealed class LabeledDataTests
     [Fact]
     public void An_image_that_does_not_decode_is_skipped_and_counted_and_the_rest_are_used()
     {
-        var manifest = Manifest("digits-cloud.manifest.json");
+        var manifest = Quantized.Manifest("digits-cloud");
         var good = Convert.ToBase64String(TestImages.DigitPng(HeldOut.Digits[0].Pixels));
         var broken = Convert.ToBase64String(Encoding.ASCII.GetBytes("\u0089PNG but not really"));
         var data = LabeledData.Parse(Encoding.UTF8.GetBytes($"{{\"image\":\"{good}\",\"label\":\"0\"}}\n{{\"image\":\"{broken}\",\"label\":\"1\"}}"), "d.jsonl");
@@ -109,15 +108,5 @@ public sealed class LabeledDataTests
         var e = Assert.Throws<DataSetException>(() => PreparedData.From(FlatModel, data, labelled: true, "held-out"));
 
         Assert.Contains("held-out d.jsonl line 1", e.Message, StringComparison.Ordinal);
-    }
-
-    internal static ModelManifest Manifest(string file) =>
-        System.Text.Json.JsonSerializer.Deserialize(File.ReadAllBytes(RepoPaths.Model(file)), EdgeJsonContext.Default.ModelManifest)!;
-
-    private sealed class TempFolder : IDisposable
-    {
-        public string Path { get; } = Directory.CreateTempSubdirectory("edge-data-").FullName;
-
-        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }
