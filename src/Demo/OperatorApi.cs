@@ -51,6 +51,14 @@ internal sealed class OperatorApi(HttpClient cloud)
         var manifest = new ByteArrayContent(await File.ReadAllBytesAsync(manifestPath, ct));
         manifest.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         form.Add(manifest, "manifest", "manifest.json");
+        if (int8)
+        {
+            // The digits the demo models were trained for: calibration inputs and the held-out set the gate judges on.
+            var data = Path.Combine(AppContext.BaseDirectory, "models", "data");
+            form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(Path.Combine(data, "digits-calibration.json"), ct)), "calibration", "calibration.json");
+            form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(Path.Combine(data, "digits-heldout.json"), ct)), "heldout", "heldout.json");
+        }
+
         var path = $"/v1/models/{name}/{version}" + (int8 ? "?quantize=int8" : string.Empty);
         using var response = await cloud.PostAsync(new Uri(path, UriKind.Relative), form, ct);
         return response.IsSuccessStatusCode

@@ -14,7 +14,8 @@ public sealed class CliCommandTests
 
         var (code, output) = await RunAsync(
             "models", "publish", RepoPaths.Model("digits-edge.onnx"), "--name", "digits-edge", "--version", "5.0.0",
-            "--manifest", RepoPaths.Model("digits-edge.manifest.json"), "--quantize", "int8", "--cloud", cloud.Url.ToString());
+            "--manifest", RepoPaths.Model("digits-edge.manifest.json"), "--quantize", "int8",
+            "--calibration", RepoPaths.Data("digits-calibration.json"), "--heldout", RepoPaths.Data("digits-heldout.json"), "--cloud", cloud.Url.ToString());
 
         Assert.True(code == 0, output);
         Assert.Contains("Published digits-edge 5.0.0", output, StringComparison.Ordinal);
@@ -72,6 +73,42 @@ public sealed class CliCommandTests
 
         Assert.Equal(1, code);
         Assert.Contains("cannot reach the cloud", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Models_publish_sends_an_image_folder_as_held_out_data_and_the_cloud_measures_the_model_on_it()
+    {
+        await using var cloud = await RealCloud.StartAsync(Ct);
+        using var folder = new TempFolder();
+        var digits = HeldOut.Digits.Take(40).ToList();
+        foreach (var (digit, i) in digits.Select((d, i) => (d, i)))
+        {
+            var label = Path.Combine(folder.Path, digit.Label.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Directory.CreateDirectory(label);
+            await File.WriteAllBytesAsync(Path.Combine(label, $"{i}.png"), TestImages.DigitPng(digit.Pixels, block: 4), Ct);
+        }
+
+        var (code, output) = await RunAsync(
+            "models", "publish", RepoPaths.Model("digits-edge.onnx"), "--name", "digits-folder", "--version", "1.0.0",
+            "--manifest", RepoPaths.Model("digits-edge.manifest.json"), "--heldout", folder.Path, "--cloud", cloud.Url.ToString());
+
+        Assert.True(code == 0, output);
+        Assert.Contains("held-out samples", output, StringComparison.Ordinal);
+        Assert.Contains(digits.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Models_publish_with_a_folder_that_holds_no_images_exits_2_before_any_upload()
+    {
+        using var folder = new TempFolder();
+        Directory.CreateDirectory(Path.Combine(folder.Path, "cat"));
+
+        var (code, output) = await RunAsync(
+            "models", "publish", RepoPaths.Model("digits-edge.onnx"), "--name", "digits-empty", "--version", "1.0.0",
+            "--manifest", RepoPaths.Model("digits-edge.manifest.json"), "--heldout", folder.Path, "--cloud", "http://127.0.0.1:9");
+
+        Assert.Equal(2, code);
+        Assert.Contains("no images", output, StringComparison.Ordinal);
     }
 
     private static Task<(int Code, string Output)> RunAsync(params string[] args) => CliRunner.RunAsync(args);

@@ -8,7 +8,11 @@ using Edge.Shared.Models;
 using Edge.Shared.Serialization;
 using Spectre.Console;
 
-/// <summary><c>edge models publish model.onnx --name N --version V --manifest M.json [--quantize int8] [--calibration C.json]</c>.</summary>
+/// <summary>
+/// <c>edge models publish model.onnx --name N --version V --manifest M.json [--quantize int8 --calibration DATA
+/// --heldout DATA [--method M] [--exclude NODE…] [--no-gate]]</c>. DATA is an ImageFolder directory (sent as JSON
+/// lines of base64 images) or a JSON-lines / digit data set file (sent as is).
+/// </summary>
 internal static class PublishCommand
 {
     public static Command Create(CliContext context)
@@ -19,11 +23,15 @@ internal static class PublishCommand
         var manifest = new Option<FileInfo>("--manifest") { Description = "Model manifest JSON (input, output, labels, temperature)", Required = true };
         var quantize = new Option<string>("--quantize") { Description = "int8: quantize, evaluate and gate in the cloud; none: publish as is", DefaultValueFactory = _ => "none" };
         quantize.AcceptOnlyFromAmong("int8", "none");
-        var calibration = new Option<FileInfo?>("--calibration") { Description = "Calibration digits (DigitDataset JSON); default: the cloud's bundled set" };
-        var heldOut = new Option<FileInfo?>("--heldout") { Description = "Held-out digits for the accuracy gate; default: the cloud's bundled set" };
+        var calibration = new Option<string?>("--calibration") { Description = "Calibration inputs for INT8: an ImageFolder directory, or JSON lines of {\"tensor\"|\"image\", \"label\"}" };
+        var heldOut = new Option<string?>("--heldout") { Description = "Labelled held-out data (same forms) the cloud measures accuracy and the INT8 gate on" };
+        var method = new Option<string?>("--method") { Description = "INT8 calibration method: minmax (default), percentile or entropy" };
+        method.AcceptOnlyFromAmong("minmax", "percentile", "entropy");
+        var exclude = new Option<string[]>("--exclude") { Description = "Node names to keep in float (INT8)", AllowMultipleArgumentsPerToken = true };
+        var noGate = new Option<bool>("--no-gate") { Description = "Publish INT8 without held-out data, unjudged by the accuracy gate" };
         var command = new Command("publish", "Upload an FP32 ONNX model and publish it, as INT8 with --quantize int8.")
         {
-            file, name, version, manifest, quantize, calibration, heldOut,
+            file, name, version, manifest, quantize, calibration, heldOut, method, exclude, noGate,
         };
         command.SetAction((parse, ct) => context.RunAsync(parse, async (cloud, token) =>
         {
@@ -33,9 +41,26 @@ internal static class PublishCommand
             using var form = new MultipartFormDataContent();
             await AddFileAsync(form, "model", parse.GetRequiredValue(file), "application/octet-stream", token);
             await AddFileAsync(form, "manifest", parse.GetRequiredValue(manifest), "application/json", token);
-            await AddFileAsync(form, "calibration", parse.GetValue(calibration), "application/json", token);
-            await AddFileAsync(form, "heldout", parse.GetValue(heldOut), "application/json", token);
-            var path = $"/v1/models/{Uri.EscapeDataString(n)}/{Uri.EscapeDataString(v)}" + (q == "int8" ? "?quantize=int8" : string.Empty);
+            await DataPart.AddAsync(form, "calibration", parse.GetValue(calibration), token);
+            await DataPart.AddAsync(form, "heldout", parse.GetValue(heldOut), token);
+            var query = new List<string>();
+            if (q == "int8")
+            {
+                query.Add("quantize=int8");
+            }
+
+            if (parse.GetValue(method) is { } m)
+            {
+                query.Add("method=" + m);
+            }
+
+            query.AddRange((parse.GetValue(exclude) ?? []).Select(e => "exclude=" + Uri.EscapeDataString(e)));
+            if (parse.GetValue(noGate))
+            {
+                query.Add("noGate=true");
+            }
+
+            var path = $"/v1/models/{Uri.EscapeDataString(n)}/{Uri.EscapeDataString(v)}" + (query.Count == 0 ? string.Empty : "?" + string.Join('&', query));
             var what = q == "int8" ? "Calibrating, quantizing to INT8 and evaluating" : "Publishing";
             var published = await context.Console.Status().Spinner(Spinner.Known.Dots)
                 .StartAsync($"{what} {Markup.Escape(n)} {Markup.Escape(v)} on {Markup.Escape(cloud.BaseAddress.ToString())}…", _ =>

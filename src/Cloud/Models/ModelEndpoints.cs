@@ -4,6 +4,7 @@ using Edge.Cloud.Hosting;
 using Edge.Shared.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 
@@ -22,28 +23,22 @@ internal static class ModelEndpoints
     }
 
     private static async Task<IResult> PublishAsync(
-        string name, string version, string? quantize, HttpContext context, ModelPublisher publisher, IOptions<ModelRegistryOptions> options)
+        string name, string version, string? quantize, string? method, [FromQuery] string[]? exclude, string? noGate,
+        HttpContext context, ModelPublisher publisher, IOptions<ModelRegistryOptions> options)
     {
         if (ModelNames.Validate(name, version) is { } invalid)
         {
             return Problems.BadRequest(invalid);
         }
 
-        bool int8;
-        switch (quantize?.ToUpperInvariant())
+        var (publish, wrong) = PublishOptions.Parse(quantize, method, exclude, noGate);
+        if (wrong is not null)
         {
-            case null or "" or "NONE":
-                int8 = false;
-                break;
-            case "INT8":
-                int8 = true;
-                break;
-            default:
-                return Problems.BadRequest($"quantize '{quantize}' is not supported; use 'int8' or leave it out to publish the file as uploaded");
+            return Problems.BadRequest(wrong);
         }
 
         var ct = context.RequestAborted;
-        var (upload, error) = await ModelUpload.ReadAsync(context.Request, name, version, int8, options.Value.MaxUploadBytes, ct);
+        var (upload, error) = await ModelUpload.ReadAsync(context.Request, name, version, publish!, options.Value.MaxUploadBytes, ct);
         if (error is not null)
         {
             return error;

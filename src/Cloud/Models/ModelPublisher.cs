@@ -6,6 +6,7 @@ using System.Text.Json;
 using Edge.Inference;
 using Edge.ModelTools;
 using Edge.ModelTools.Calibration;
+using Edge.ModelTools.Data;
 using Edge.ModelTools.Evaluation;
 using Edge.ModelTools.Onnx;
 using Edge.ModelTools.Quantization;
@@ -24,21 +25,15 @@ internal sealed class ModelPublisher : IDisposable
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly ModelStore _store;
     private readonly ModelRegistryOptions _options;
-    private readonly IHostEnvironment _environment;
     private readonly TimeProvider _time;
     private readonly ILogger<ModelPublisher> _logger;
-    private readonly Lazy<DigitDataset> _defaultCalibration;
-    private readonly Lazy<DigitDataset> _defaultHeldOut;
 
-    public ModelPublisher(ModelStore store, IOptions<ModelRegistryOptions> options, IHostEnvironment environment, TimeProvider time, ILogger<ModelPublisher> logger)
+    public ModelPublisher(ModelStore store, IOptions<ModelRegistryOptions> options, TimeProvider time, ILogger<ModelPublisher> logger)
     {
         _store = store;
         _options = options.Value;
-        _environment = environment;
         _time = time;
         _logger = logger;
-        _defaultCalibration = new(() => LoadDataset(_options.CalibrationData, "calibration"), LazyThreadSafetyMode.PublicationOnly);
-        _defaultHeldOut = new(() => LoadDataset(_options.HeldOutData, "held-out"), LazyThreadSafetyMode.PublicationOnly);
     }
 
     /// <exception cref="ModelPublishException">The upload is refused; status and message are for the caller.</exception>
@@ -80,21 +75,18 @@ internal sealed class ModelPublisher : IDisposable
         try
         {
             ManifestRules.Validate(upload.Manifest, "manifest part");
-            if (upload.Manifest.Input.ElementType != InputElementTypes.Floats)
-            {
-                throw new ModelPublishException(
-                    $"input.elementType '{upload.Manifest.Input.ElementType}' cannot be published yet: the pipeline evaluates float32 inputs only (the agent serves it from a local manifest)");
-            }
-
             CheckNames(OnnxFile.Parse(upload.Model, source).Graph, upload.Manifest, source);
-            var heldOutData = upload.HeldOut ?? _defaultHeldOut.Value;
-            if (heldOutData.Samples.Length == 0)
+            if (upload.Quantize)
             {
-                throw new ModelPublishException("the held-out data set has no samples; the pipeline evaluates every published model");
+                RequireData(upload);
             }
 
-            var heldOut = TensorSet.FromDigits(upload.Manifest.Input, heldOutData.Samples);
+            var heldOut = upload.HeldOut is null ? null : Prepare(upload.Manifest, upload.HeldOut, labelled: true, "held-out");
             return upload.Quantize ? Quantize(upload, source, heldOut) : AsIs(upload, source, heldOut);
+        }
+        catch (DataSetException e)
+        {
+            throw new ModelPublishException(e.Message);
         }
         catch (Exception e) when (e is QuantizationException or ModelLoadException or InvalidInputException or OnnxRuntimeException)
         {
@@ -106,21 +98,60 @@ internal sealed class ModelPublisher : IDisposable
         }
     }
 
-    private (ModelManifest, byte[], PublishedModel) Quantize(ModelUpload upload, string source, TensorSet heldOut)
+    /// <summary>INT8 needs inputs to calibrate on and, unless the caller waives it, labelled data for the gate to judge.</summary>
+    private static void RequireData(ModelUpload upload)
     {
-        var calibrationData = upload.Calibration ?? _defaultCalibration.Value;
-        var calibration = TensorSet.FromDigits(upload.Manifest.Input, calibrationData.Samples);
-        var options = new QuantizationOptions { ActivationType = _options.ActivationType };
-        var int8 = ModelQuantizer.Quantize(upload.Model, source, calibration, options);
-        var layerData = new TensorSet(calibration.SampleShape, calibration.Samples.Take(_options.LayerErrorSamples).ToList());
-        var report = ModelEvaluator.Compare(upload.Model, int8, heldOut, layerData);
-        AccuracyGate.Check(report, new AccuracyGateOptions { MaxTop1DropPoints = _options.MaxTop1DropPoints });
+        if (upload.Calibration is null)
+        {
+            throw new ModelPublishException(
+                "INT8 needs calibration data: send a 'calibration' part (JSON lines of tensors or images in the model's input form, or a digit data set; a few hundred representative samples)");
+        }
 
-        var worst = report.WorstLayers(1).FirstOrDefault();
-        var weakest = worst is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"; lowest-SQNR layer {worst.OpType} '{worst.NodeName}' ({worst.SqnrDb:F1} dB)");
-        var note = string.Create(CultureInfo.InvariantCulture,
-            $"static QDQ INT8 ({int8.ActivationType} activations, per-channel int8 weights), {options.CalibrationMethod} calibration on {calibration.Count} samples; held-out top-1 FP32 {report.Fp32Top1:F2} % -> INT8 {report.Int8Top1:F2} % (gate: at most {_options.MaxTop1DropPoints:F2} points), agreement {report.Top1Agreement:F2} %{weakest}; temperature copied from the FP32 upload");
-        var metrics = Metrics(upload.Manifest.Metrics, report.HeldOutCount, report.Fp32Top1 / 100, report.Int8Top1 / 100, report.Top1Agreement / 100);
+        if (upload.HeldOut is null && !upload.Options.NoGate)
+        {
+            throw new ModelPublishException(
+                "INT8 without held-out data: the accuracy gate cannot judge the quantized model; send a labelled 'heldout' part, or add noGate=true to publish it unjudged");
+        }
+    }
+
+    private static TensorSet Prepare(ModelManifest manifest, LabeledData data, bool labelled, string what)
+    {
+        var prepared = PreparedData.From(manifest, data, labelled, what);
+        return prepared.Tensors;
+    }
+
+    private (ModelManifest, byte[], PublishedModel) Quantize(ModelUpload upload, string source, TensorSet? heldOut)
+    {
+        var calibration = Prepare(upload.Manifest, upload.Calibration!, labelled: false, "calibration");
+        var options = new QuantizationOptions
+        {
+            ActivationType = _options.ActivationType,
+            CalibrationMethod = upload.Options.Method ?? CalibrationMethod.MinMax,
+            Exclude = upload.Options.Exclude ?? [],
+        };
+        var int8 = ModelQuantizer.Quantize(upload.Model, source, calibration, options);
+        var what = string.Create(CultureInfo.InvariantCulture,
+            $"static QDQ INT8 ({int8.ActivationType} activations, per-channel int8 weights), {options.CalibrationMethod} calibration on {calibration.Count} samples");
+        var floats = int8.FloatNodes.Count == 0 ? string.Empty : $"; left in float: {string.Join(", ", int8.FloatNodes.Take(12).Select(f => f.ToString()))}{(int8.FloatNodes.Count > 12 ? $" and {int8.FloatNodes.Count - 12} more" : string.Empty)}";
+        ModelMetrics metrics;
+        string note;
+        if (heldOut is null)
+        {
+            metrics = Metrics(upload.Manifest.Metrics, null, null, null, null);
+            note = $"{what}; not judged: published without held-out data (noGate){floats}";
+        }
+        else
+        {
+            var layerData = new TensorSet(calibration.SampleShape, calibration.Samples.Take(_options.LayerErrorSamples).ToList());
+            var report = ModelEvaluator.Compare(upload.Model, int8, heldOut, layerData, output: upload.Manifest.Output);
+            AccuracyGate.Check(report, new AccuracyGateOptions { MaxTop1DropPoints = _options.MaxTop1DropPoints });
+            var worst = report.WorstLayers(1).FirstOrDefault();
+            var weakest = worst is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"; lowest-SQNR layer {worst.OpType} '{worst.NodeName}' ({worst.SqnrDb:F1} dB)");
+            note = string.Create(CultureInfo.InvariantCulture,
+                $"{what}; held-out top-1 FP32 {report.Fp32Top1:F2} % -> INT8 {report.Int8Top1:F2} % (gate: at most {_options.MaxTop1DropPoints:F2} points), agreement {report.Top1Agreement:F2} %{weakest}{floats}; temperature copied from the FP32 upload");
+            metrics = Metrics(upload.Manifest.Metrics, report.HeldOutCount, report.Fp32Top1 / 100, report.Int8Top1 / 100, report.Top1Agreement / 100);
+        }
+
         var quantization = new ModelQuantization
         {
             Mode = "int8",
@@ -134,9 +165,16 @@ internal sealed class ModelPublisher : IDisposable
         return Finish(upload, int8.Bytes, metrics, quantization, RecomputeGolden(upload.Manifest, int8.Bytes));
     }
 
-    private (ModelManifest, byte[], PublishedModel) AsIs(ModelUpload upload, string source, TensorSet heldOut)
+    private (ModelManifest, byte[], PublishedModel) AsIs(ModelUpload upload, string source, TensorSet? heldOut)
     {
-        var predictions = ModelEvaluator.Predict(upload.Model, source, heldOut);
+        // Without held-out data an FP32 file is published as its owner measured it; it is still loaded once to prove ORT runs it.
+        if (heldOut is null)
+        {
+            using var check = new InferenceSession(upload.Model);
+            return Finish(upload, upload.Model, Metrics(upload.Manifest.Metrics, null, null, null, null), null, upload.Manifest.Golden);
+        }
+
+        var predictions = ModelEvaluator.Predict(upload.Model, source, heldOut, output: upload.Manifest.Output);
         var accuracy = (double)predictions.Where((p, i) => p == heldOut.Labels![i]).Count() / heldOut.Count;
         var metrics = Metrics(upload.Manifest.Metrics, heldOut.Count, accuracy, null, null);
         return Finish(upload, upload.Model, metrics, null, upload.Manifest.Golden);
@@ -167,17 +205,18 @@ internal sealed class ModelPublisher : IDisposable
         return (manifest, bytes, row);
     }
 
-    private static ModelMetrics Metrics(ModelMetrics? upload, int count, double fp32, double? int8, double? agreement) => new()
+    private static ModelMetrics Metrics(ModelMetrics? upload, int? count, double? fp32, double? int8, double? agreement) => new()
     {
         // What the shipped file scores; the training-time figures describe the FP32 model and are kept as they came.
-        HeldOutAccuracy = Math.Round(int8 ?? fp32, 6),
-        HeldOutCount = count,
+        // Unmeasured (no held-out data), the upload's own held-out figures stand.
+        HeldOutAccuracy = count is null ? upload?.HeldOutAccuracy : Math.Round((int8 ?? fp32)!.Value, 6),
+        HeldOutCount = count ?? upload?.HeldOutCount,
         Parameters = upload?.Parameters,
         EceBefore = upload?.EceBefore,
         EceAfter = upload?.EceAfter,
         NllBefore = upload?.NllBefore,
         NllAfter = upload?.NllAfter,
-        Fp32Accuracy = Math.Round(fp32, 6),
+        Fp32Accuracy = fp32 is null ? null : Math.Round(fp32.Value, 6),
         Int8Accuracy = int8 is null ? null : Math.Round(int8.Value, 6),
         Int8Agreement = agreement is null ? null : Math.Round(agreement.Value, 6),
     };
@@ -200,7 +239,7 @@ internal sealed class ModelPublisher : IDisposable
             preprocessor.FromSample(g.Pixels, x);
             return x;
         }).ToList();
-        var top1 = ModelEvaluator.Predict(int8, "the INT8 model", new TensorSet([.. preprocessor.SampleShape], samples));
+        var top1 = ModelEvaluator.Predict(int8, "the INT8 model", new TensorSet([.. preprocessor.SampleShape], samples), output: manifest.Output);
         return [.. manifest.Golden.Select((g, i) => new GoldenSample { Pixels = g.Pixels, ExpectedTop1 = top1[i], Logits = [] })];
     }
 
@@ -220,19 +259,4 @@ internal sealed class ModelPublisher : IDisposable
     }
 
     private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
-
-    private DigitDataset LoadDataset(string path, string what)
-    {
-        var full = Path.GetFullPath(path, _environment.ContentRootPath);
-        try
-        {
-            using var stream = File.OpenRead(full);
-            return JsonSerializer.Deserialize(stream, EdgeJsonContext.Default.DigitDataset) ?? new DigitDataset();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
-        {
-            throw new ModelPublishException(StatusCodes.Status400BadRequest, "No data",
-                $"no {what} data in the upload and the default '{full}' cannot be read ({e.Message}); send a '{(what == "calibration" ? "calibration" : "heldout")}' part");
-        }
-    }
 }

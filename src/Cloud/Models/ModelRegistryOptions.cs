@@ -19,14 +19,6 @@ internal sealed class ModelRegistryOptions
     [Range(-100.0, 100.0)]
     public double MaxTop1DropPoints { get; set; } = 1.0;
 
-    /// <summary>Default calibration digits (a <c>DigitDataset</c>) when the upload has no <c>calibration</c> part.</summary>
-    [Required]
-    public string CalibrationData { get; set; } = "models/data/digits-calibration.json";
-
-    /// <summary>Default held-out digits when the upload has no <c>heldout</c> part.</summary>
-    [Required]
-    public string HeldOutData { get; set; } = "models/data/digits-heldout.json";
-
     /// <summary>Calibration samples the per-layer error report runs on (every intermediate tensor, twice): the slow part of a publish.</summary>
     [Range(1, 1_000_000)]
     public int LayerErrorSamples { get; set; } = 64;

@@ -3,6 +3,7 @@ namespace Edge.Cloud.Models;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Edge.Cloud.Hosting;
+using Edge.ModelTools.Data;
 using Edge.Shared.Models;
 using Edge.Shared.Serialization;
 using Microsoft.AspNetCore.Http;
@@ -11,22 +12,26 @@ using Microsoft.AspNetCore.Http.Features;
 /// <summary>
 /// One publish request: a multipart form with <c>model</c> (the FP32 ONNX file), <c>manifest</c> (a
 /// <see cref="ModelManifest"/> without sha256/size; name, version and file come from the route) and optional
-/// <c>calibration</c> / <c>heldout</c> (<see cref="DigitDataset"/> JSON, defaulting to the bundled digits).
+/// <c>calibration</c> / <c>heldout</c> data in the model's own input form (<see cref="LabeledData"/>: JSON lines
+/// of tensors or base64 images, or a digit data set). There is no default data: a set the model was not trained
+/// for would score it meaninglessly.
 /// </summary>
 internal sealed record ModelUpload(
     string Name,
     string Version,
-    bool Quantize,
+    PublishOptions Options,
     byte[] Model,
     ModelManifest Manifest,
-    DigitDataset? Calibration,
-    DigitDataset? HeldOut)
+    LabeledData? Calibration,
+    LabeledData? HeldOut)
 {
+    public bool Quantize => Options.Quantize;
+
     private static readonly JsonDocumentOptions DocumentOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 
     /// <summary>The upload, or an error result to send back as is.</summary>
     public static async Task<(ModelUpload? Upload, IResult? Error)> ReadAsync(
-        HttpRequest request, string name, string version, bool quantize, long maxBytes, CancellationToken cancellationToken)
+        HttpRequest request, string name, string version, PublishOptions options, long maxBytes, CancellationToken cancellationToken)
     {
         if (!request.HasFormContentType || !(request.ContentType ?? string.Empty).StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
         {
@@ -78,9 +83,9 @@ internal sealed record ModelUpload(
             var manifest = ParseManifest(manifestBytes, name, version);
             var calibration = await ReadDatasetAsync(form, "calibration", cancellationToken);
             var heldOut = await ReadDatasetAsync(form, "heldout", cancellationToken);
-            return (new ModelUpload(name, version, quantize, model, manifest, calibration, heldOut), null);
+            return (new ModelUpload(name, version, options, model, manifest, calibration, heldOut), null);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or DataSetException)
         {
             return (null, Problems.BadRequest(e.Message));
         }
@@ -117,23 +122,10 @@ internal sealed record ModelUpload(
         }
     }
 
-    private static async Task<DigitDataset?> ReadDatasetAsync(IFormCollection form, string part, CancellationToken cancellationToken)
+    private static async Task<LabeledData?> ReadDatasetAsync(IFormCollection form, string part, CancellationToken cancellationToken)
     {
         var bytes = await ReadPartAsync(form, part, cancellationToken);
-        if (bytes is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize(bytes, EdgeJsonContext.Default.DigitDataset)
-                ?? throw new JsonException($"the '{part}' part is null");
-        }
-        catch (JsonException e) when (e.Path is not null)
-        {
-            throw new JsonException($"the '{part}' part is not a digit data set (samples of label and 64 raw pixels): {e.Message.Split(" Path:", 2)[0]} (at {e.Path})", e);
-        }
+        return bytes is null ? null : LabeledData.Parse(bytes, $"{part} part");
     }
 
     /// <summary>A part sent either as a file or as a plain form field.</summary>

@@ -102,6 +102,44 @@ public sealed class LabeledData
             : new LabeledData(root, samples, ignored);
     }
 
+    /// <summary>
+    /// The samples as JSON lines (<c>{"tensor"|"image", "label"}</c>), the form <see cref="Parse"/> reads back: how
+    /// the CLI sends an ImageFolder to the cloud in one form part.
+    /// </summary>
+    public void WriteJsonLines(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { SkipValidation = true });
+        foreach (var sample in Samples)
+        {
+            writer.WriteStartObject();
+            if (sample.Tensor is { } tensor)
+            {
+                writer.WriteStartArray("tensor");
+                foreach (var value in tensor)
+                {
+                    writer.WriteNumberValue(value);
+                }
+
+                writer.WriteEndArray();
+            }
+            else
+            {
+                writer.WriteBase64String("image", sample.Image);
+            }
+
+            if (sample.Label is { } label)
+            {
+                writer.WriteString("label", label);
+            }
+
+            writer.WriteEndObject();
+            writer.Flush();
+            stream.WriteByte((byte)'\n');
+            writer.Reset();
+        }
+    }
+
     private static LabeledData ParseJsonLines(ReadOnlySpan<byte> bytes, string source)
     {
         var samples = new List<LabeledSample>();

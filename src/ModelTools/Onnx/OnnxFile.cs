@@ -32,11 +32,19 @@ internal static class OnnxFile
             throw new QuantizationException($"'{source}' is not an ONNX model (no IR version or no graph nodes)");
         }
 
+        return model;
+    }
+
+    /// <summary><see cref="Parse"/>, then refuses opsets older than per-channel QDQ needs (FP32 publishing takes any opset ORT runs).</summary>
+    public static ModelProto ParseForQuantization(ReadOnlySpan<byte> bytes, string source)
+    {
+        var model = Parse(bytes, source);
         var opset = DefaultOpset(model);
         if (opset < MinimumOpset)
         {
             throw new QuantizationException(
-                $"'{source}' uses opset {opset}; per-channel QDQ needs opset {MinimumOpset} or later (re-export or convert the model)");
+                $"'{source}' uses opset {opset}; INT8 quantization needs opset {MinimumOpset} or later (per-channel QDQ): " +
+                "re-export the model at opset 13 or later, or publish it as FP32 (--quantize none)");
         }
 
         return model;

@@ -15,12 +15,12 @@ internal static class DynamicQuantizer
     public static QuantizedModel Quantize(byte[] fp32Model, string source, QuantizationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var model = OnnxFile.Parse(fp32Model, source);
+        var model = OnnxFile.ParseForQuantization(fp32Model, source);
         var graph = model.Graph;
         var index = new GraphIndex(graph);
         var nodes = new List<NodeProto>();
         var layers = new List<QuantizedLayer>();
-        var floatOps = new List<string>();
+        var floatOps = new List<FloatNode>();
         var quantizedInputs = new Dictionary<string, (string Values, string Scale, string ZeroPoint)>(StringComparer.Ordinal);
         foreach (var node in graph.Node.ToList())
         {
@@ -30,7 +30,7 @@ internal static class DynamicQuantizer
                 nodes.Add(node);
                 if (node.OpType is not ("Constant" or "Flatten" or "Reshape"))
                 {
-                    floatOps.Add(node.OpType);
+                    floatOps.Add(new FloatNode(string.IsNullOrEmpty(node.Name) ? node.Output[0] : node.Name, node.OpType, "dynamic quantization covers MatMul/Gemm weights only"));
                 }
 
                 continue;

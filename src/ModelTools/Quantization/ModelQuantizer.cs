@@ -25,12 +25,12 @@ internal static class ModelQuantizer
             throw new QuantizationException($"no calibration data for '{source}': static quantization needs representative inputs to measure activation ranges");
         }
 
-        var original = OnnxFile.Parse(fp32Model, source);
+        var original = OnnxFile.ParseForQuantization(fp32Model, source);
         CheckInput(original.Graph, calibration, source);
         var type = ActivationTypes.Resolve(options.ActivationType);
 
         var model = original.Clone();
-        var plan = QdqPlan.Create(model);
+        var plan = QdqPlan.Create(model, Excluded(model.Graph, options.Exclude, source));
         var ranges = RangeCollector.Collect(
             original, plan.Tensors.Where(t => !plan.Aliases.ContainsKey(t)).ToList(), calibration,
             options.CalibrationMethod, options.Percentile, options.CalibrationBatchSize);
@@ -40,9 +40,23 @@ internal static class ModelQuantizer
                 string.IsNullOrEmpty(n.Name) ? n.Output[0] : n.Name, n.OpType, n.Output[0],
                 planned.Contains(n.Output[0]) ? n.Output[0] + QdqRewriter.DequantizedSuffix : n.Output[0]))
             .ToList();
-        var floatOps = plan.FloatNodes.Select(n => n.OpType).ToList();
         QdqRewriter.Rewrite(plan, ranges, type, options.ReduceRange);
-        return new QuantizedModel(OnnxFile.ToBytes(model), type, layers, floatOps, plan.Tensors.Count);
+        return new QuantizedModel(OnnxFile.ToBytes(model), type, layers, plan.FloatNodes, plan.Tensors.Count);
+    }
+
+    /// <summary>The excluded names, each checked to be a node of the model (a typo would otherwise silently quantize it).</summary>
+    private static HashSet<string> Excluded(GraphProto graph, IReadOnlyList<string> exclude, string source)
+    {
+        var names = graph.Node.Select(QdqPlan.NodeName).ToHashSet(StringComparer.Ordinal);
+        var unknown = exclude.Where(e => !names.Contains(e)).ToList();
+        if (unknown.Count > 0)
+        {
+            var quantizable = graph.Node.Where(n => n.OpType is "Conv" or "Gemm" or "MatMul" or "Add").Select(QdqPlan.NodeName).Take(10);
+            throw new QuantizationException(
+                $"cannot exclude {string.Join(", ", unknown.Select(u => $"'{u}'"))}: no such node in '{source}' (nodes that can be quantized include: {string.Join(", ", quantizable)})");
+        }
+
+        return exclude.ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>One input, [batch, …] with the calibration sample's shape after the batch axis.</summary>

@@ -20,9 +20,12 @@ internal sealed class QdqPlan
     /// <summary>Ops with their own integer kernels (QLinearGlobalAveragePool …) or fusions: output calibrated separately.</summary>
     private static readonly HashSet<string> OwnScale = ["GlobalAveragePool", "AveragePool", "Relu", "Clip"];
 
-    private QdqPlan(GraphIndex index)
+    private readonly IReadOnlySet<string> _excluded;
+
+    private QdqPlan(GraphIndex index, IReadOnlySet<string> excluded)
     {
         Index = index;
+        _excluded = excluded;
     }
 
     public GraphIndex Index { get; }
@@ -37,15 +40,16 @@ internal sealed class QdqPlan
     public List<NodeProto> QuantizedNodes { get; } = [];
 
     /// <summary>Nodes left in float that are neither quantized nor integer pass-through.</summary>
-    public List<NodeProto> FloatNodes { get; } = [];
+    public List<FloatNode> FloatNodes { get; } = [];
 
     public string InputName { get; private set; } = "";
 
     /// <summary>Folds activations into <paramref name="model"/> (a copy) and plans its QDQ rewrite.</summary>
-    public static QdqPlan Create(ModelProto model)
+    public static QdqPlan Create(ModelProto model, IReadOnlySet<string>? excluded = null)
     {
-        FoldActivations(model.Graph);
-        var plan = new QdqPlan(new GraphIndex(model.Graph));
+        excluded ??= new HashSet<string>();
+        FoldActivations(model.Graph, excluded);
+        var plan = new QdqPlan(new GraphIndex(model.Graph), excluded);
         plan.Walk();
         return plan;
     }
@@ -66,7 +70,8 @@ internal sealed class QdqPlan
 
         foreach (var node in graph.Node)
         {
-            if (Quantized.Contains(node.OpType) && CanQuantize(node))
+            var excluded = _excluded.Contains(NodeName(node));
+            if (Quantized.Contains(node.OpType) && !excluded && CanQuantize(node))
             {
                 QuantizedNodes.Add(node);
                 foreach (var input in ActivationInputs(node))
@@ -76,7 +81,7 @@ internal sealed class QdqPlan
 
                 Add(node.Output[0]);
             }
-            else if ((SameScale.Contains(node.OpType) || OwnScale.Contains(node.OpType)) && planned.Contains(node.Input[0]))
+            else if ((SameScale.Contains(node.OpType) || OwnScale.Contains(node.OpType)) && !excluded && planned.Contains(node.Input[0]))
             {
                 Add(node.Output[0]);
                 if (SameScale.Contains(node.OpType))
@@ -86,10 +91,25 @@ internal sealed class QdqPlan
             }
             else if (node.OpType != "Constant")
             {
-                FloatNodes.Add(node);
+                FloatNodes.Add(new FloatNode(NodeName(node), node.OpType, excluded ? "excluded by request" : WhyFloat(node, planned)));
             }
         }
     }
+
+    /// <summary>How the report and <c>exclude</c> name a node: its name, or its first output for unnamed nodes.</summary>
+    public static string NodeName(NodeProto node) => string.IsNullOrEmpty(node.Name) ? node.Output.FirstOrDefault() ?? node.OpType : node.Name;
+
+    private string WhyFloat(NodeProto node, HashSet<string> planned) => node.OpType switch
+    {
+        "Softmax" or "LogSoftmax" or "Sigmoid" => "kept float: the scores need full precision",
+        "Conv" or "Gemm" or "MatMul" when node.Input.Count >= 2 && !IsFloatInitializer(node.Input[1]) =>
+            "its weight is not a float initializer (computed, or held in a Constant node)",
+        "Gemm" or "MatMul" => "transposed input or a weight that is not 2-D",
+        "Add" => "one addend is a constant",
+        _ when SameScale.Contains(node.OpType) || OwnScale.Contains(node.OpType) => node.Input.Count > 0 && !planned.Contains(node.Input[0])
+            ? "its input is float" : "not quantized",
+        _ => $"no integer kernel for {node.OpType} in this quantizer",
+    };
 
     private string Root(string tensor) => Aliases.TryGetValue(tensor, out var root) ? root : tensor;
 
@@ -112,10 +132,11 @@ internal sealed class QdqPlan
     private bool IsFloatInitializer(string name) =>
         Index.Initializers.TryGetValue(name, out var t) && t.DataType == (int)TensorProto.Types.DataType.Float;
 
-    private static void FoldActivations(GraphProto graph)
+    private static void FoldActivations(GraphProto graph, IReadOnlySet<string> excluded)
     {
+        // An excluded node stays float, so its activation must stay a node of its own.
         var index = new GraphIndex(graph);
-        foreach (var node in graph.Node.Where(n => Quantized.Contains(n.OpType)).ToList())
+        foreach (var node in graph.Node.Where(n => Quantized.Contains(n.OpType) && !excluded.Contains(NodeName(n))).ToList())
         {
             var output = node.Output[0];
             var consumers = index.Consumers(output);

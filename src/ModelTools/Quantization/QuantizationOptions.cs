@@ -28,4 +28,7 @@ internal sealed class QuantizationOptions
     /// (VPMADDUBSW), at some precision cost. Off by default, as in ONNX Runtime.
     /// </summary>
     public bool ReduceRange { get; set; }
+
+    /// <summary>Node names (or, for unnamed nodes, first output names) to keep in float, e.g. a sensitive first or last layer.</summary>
+    public IReadOnlyList<string> Exclude { get; set; } = [];
 }

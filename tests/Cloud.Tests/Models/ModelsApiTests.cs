@@ -106,7 +106,7 @@ public sealed class ModelsApiTests(ModelsCloudFixture fixture) : IClassFixture<M
             "/v1/models/digits-nocal/1.0.0?quantize=int8", ModelsCloudFixture.Form(DigitsEdge, parts: ("calibration", empty)), Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("no calibration data", await response.ProblemDetailAsync(Ct), StringComparison.Ordinal);
+        Assert.Contains("calibration part' has no samples", await response.ProblemDetailAsync(Ct), StringComparison.Ordinal);
     }
 
     [Theory]

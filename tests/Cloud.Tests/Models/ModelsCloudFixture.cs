@@ -28,8 +28,11 @@ public sealed class ModelsCloudFixture : IAsyncLifetime
         _folder.Dispose();
     }
 
-    /// <summary>The publish form: a model file, a manifest and any extra parts (name → JSON).</summary>
-    internal static MultipartFormDataContent Form(byte[] model, string manifestFile = "digits-edge.manifest.json", params (string Name, string Json)[] parts)
+    /// <summary>
+    /// The publish form: a model file, a manifest and any extra parts (name → JSON). The digits data sets go in as
+    /// <c>calibration</c> and <c>heldout</c> unless <paramref name="parts"/> names its own or <paramref name="digits"/> is false.
+    /// </summary>
+    internal static MultipartFormDataContent Form(byte[] model, string manifestFile = "digits-edge.manifest.json", bool digits = true, params (string Name, string Json)[] parts)
     {
         var form = new MultipartFormDataContent();
         var file = new ByteArrayContent(model);
@@ -41,6 +44,14 @@ public sealed class ModelsCloudFixture : IAsyncLifetime
         foreach (var (name, json) in parts)
         {
             form.Add(new StringContent(json, System.Text.Encoding.UTF8, "application/json"), name, name + ".json");
+        }
+
+        foreach (var (name, data) in new[] { ("calibration", "digits-calibration.json"), ("heldout", "digits-heldout.json") })
+        {
+            if (digits && parts.All(p => p.Name != name))
+            {
+                form.Add(new ByteArrayContent(File.ReadAllBytes(RepoPaths.Data(data))), name, data);
+            }
         }
 
         return form;

@@ -109,4 +109,19 @@ public sealed class LabeledDataTests
 
         Assert.Contains("held-out d.jsonl line 1", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Json_lines_written_from_data_read_back_as_the_same_labels_tensors_and_images()
+    {
+        var lines = "{\"tensor\":[0.5,-1,3e-2],\"label\":\"a\"}\n{\"image\":\"" + Convert.ToBase64String(TestImages.DigitPng(HeldOut.Digits[0].Pixels)) + "\",\"label\":\"b\"}\n";
+        var data = LabeledData.Parse(Encoding.UTF8.GetBytes(lines), "in.jsonl");
+        using var written = new MemoryStream();
+
+        data.WriteJsonLines(written);
+        var back = LabeledData.Parse(written.ToArray(), "out.jsonl");
+
+        Assert.Equal(["a", "b"], back.Samples.Select(s => s.Label));
+        Assert.Equal(data.Samples[0].Tensor, back.Samples[0].Tensor);
+        Assert.Equal(data.Samples[1].Image, back.Samples[1].Image);
+    }
 }
