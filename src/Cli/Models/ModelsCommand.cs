@@ -8,7 +8,9 @@ internal static class ModelsCommand
 {
     public static Command Create(CliContext context)
     {
-        var models = new Command("models", "Publish models to the cloud's registry (optionally quantized to INT8) and list them.");
+        var models = new Command("models", "Inspect and calibrate your own models, publish them to the cloud's registry (optionally quantized to INT8), and list them.");
+        models.Subcommands.Add(InspectCommand.Create(context));
+        models.Subcommands.Add(CalibrateCommand.Create(context));
         models.Subcommands.Add(PublishCommand.Create(context));
         models.Subcommands.Add(ListCommand.Create(context));
         return models;

@@ -34,7 +34,7 @@ internal static class ModelEvaluator
     }
 
     /// <summary>The raw output row of every sample (what scoring calibrates), from <paramref name="output"/> or the first output.</summary>
-    public static float[][] Rows(byte[] model, string source, TensorSet data, string? output = null, int batchSize = 32)
+    public static float[][] Rows(byte[] model, string source, TensorSet data, string? output = null, int batchSize = 32, IProgress<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         output ??= OnnxFile.Parse(model, source).Graph.Output[0].Name;
@@ -47,6 +47,8 @@ internal static class ModelEvaluator
             {
                 rows[start + i] = values.Slice(i * width, width).ToArray();
             }
+
+            progress?.Report(start + count);
         }, batchSize);
         return rows;
     }

@@ -1,5 +1,7 @@
 namespace Edge.Shared.Models;
 
+using System.Text.Json.Serialization;
+
 /// <summary>
 /// Describes one model file: how to feed it, how to read it, and how to calibrate its scores.
 /// Produced by <c>tools/models</c> (and later the cloud's packager); read by both sides.
@@ -73,6 +75,7 @@ public sealed class ModelInput
     /// <summary>Letterbox padding as a pixel value in [0, 1] (after inversion, before mean/std): 114/255 for YOLO-style models.</summary>
     public float PadValue { get; set; }
 
+    [JsonIgnore]
     public int Channels => Layout switch
     {
         InputLayouts.Nhwc => (int)Shape[3],
@@ -81,6 +84,7 @@ public sealed class ModelInput
     };
 
     /// <summary>Image rows; 1 for a flat vector.</summary>
+    [JsonIgnore]
     public int Height => Layout switch
     {
         InputLayouts.Nhwc => (int)Shape[1],
@@ -89,6 +93,7 @@ public sealed class ModelInput
     };
 
     /// <summary>Image columns; the feature count for a flat vector.</summary>
+    [JsonIgnore]
     public int Width => Layout switch
     {
         InputLayouts.Nhwc => (int)Shape[2],

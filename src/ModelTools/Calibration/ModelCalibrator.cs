@@ -1,0 +1,127 @@
+namespace Edge.ModelTools.Calibration;
+
+using Edge.Inference;
+using Edge.ModelTools.Data;
+using Edge.ModelTools.Evaluation;
+using Edge.Shared.Models;
+
+/// <summary>The outcome of <see cref="ModelCalibrator.Calibrate"/>: the fitted temperature and the quality either side of it.</summary>
+/// <param name="Before">On the evaluation split, at the manifest's temperature.</param>
+/// <param name="After">On the evaluation split, at <see cref="Temperature"/> (fitted on the other split).</param>
+public sealed record CalibrationResult(
+    double Temperature,
+    CalibrationQuality Before,
+    CalibrationQuality After,
+    int FitCount,
+    int Skipped,
+    IReadOnlyList<string> Skips,
+    IReadOnlyList<GoldenSample> Golden);
+
+/// <summary>
+/// <c>edge models calibrate</c>: fits the temperature on one split of the user's labelled data and measures it on the
+/// other, both through the manifest's own preprocessing and output kind, and picks golden samples for the device's
+/// self-test (raw inputs the agent must classify as the exporter did).
+/// </summary>
+public static class ModelCalibrator
+{
+    public const int MinimumSamples = 20;
+
+    /// <param name="progress">Samples run through the model so far, of <c>data.Count</c>.</param>
+    /// <exception cref="DataSetException">Too few samples, labels the model does not have, or a tensor that does not fit.</exception>
+    public static CalibrationResult Calibrate(ModelManifest manifest, byte[] model, LabeledData data, int golden = 3, IProgress<int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        var prepared = PreparedData.From(manifest, data, labelled: true, "calibration data");
+        var set = prepared.Tensors;
+        if (set.Count < MinimumSamples)
+        {
+            throw new DataSetException($"calibration data {data.Source} has {set.Count} usable samples; fitting and checking a temperature needs at least {MinimumSamples}");
+        }
+
+        var kind = OutputKinds.TryParse(manifest.Output.Kind, out var k) ? k : OutputKind.Logits;
+        var rows = ModelEvaluator.Rows(model, manifest.File, set, manifest.Output.Name, progress: progress);
+        var labels = set.Labels!;
+
+        // A fixed shuffle, so a rerun on the same data gives the same temperature; the halves keep each class's share roughly.
+        var order = Enumerable.Range(0, set.Count).OrderBy(i => labels[i]).ThenBy(i => Mix(i)).ToList();
+        var fit = order.Where((_, n) => n % 2 == 0).ToList();
+        var check = order.Where((_, n) => n % 2 == 1).ToList();
+        var temperature = TemperatureFit.Fit([.. fit.Select(i => rows[i])], [.. fit.Select(i => labels[i])], kind);
+        var checkRows = check.Select(i => rows[i]).ToList();
+        var checkLabels = check.Select(i => labels[i]).ToList();
+        var before = TemperatureFit.Measure(checkRows, checkLabels, kind, manifest.Temperature > 0 ? manifest.Temperature : 1);
+        var after = TemperatureFit.Measure(checkRows, checkLabels, kind, temperature);
+        var samples = Golden(manifest, model, set, rows, check, kind, temperature, golden);
+        return new CalibrationResult(temperature, before, after, fit.Count, prepared.Skipped, prepared.Skips, samples);
+    }
+
+    /// <summary>
+    /// The most confident correct answers of distinct classes, as raw inputs (the preprocessing undone) whose output
+    /// is recorded from a second run on exactly those values, so the device compares like with like.
+    /// </summary>
+    private static List<GoldenSample> Golden(
+        ModelManifest manifest, byte[] model, TensorSet set, float[][] rows, List<int> candidates, OutputKind kind, double temperature, int count)
+    {
+        if (count <= 0)
+        {
+            return [];
+        }
+
+        var classes = kind == OutputKind.Sigmoid ? 2 : rows[0].Length;
+        var probabilities = new float[classes];
+        var picked = candidates
+            .Select(i => (Index: i, Score: Scoring.Score(rows[i], kind, temperature, Edge.Shared.Config.ScoreFunction.MaxProbability, probabilities)))
+            .Where(c => c.Score.ClassIndex == set.Labels![c.Index])
+            .OrderByDescending(c => c.Score.Probability)
+            .DistinctBy(c => c.Score.ClassIndex)
+            .Take(count)
+            .Select(c => c.Index)
+            .ToList();
+        if (picked.Count == 0)
+        {
+            return [];
+        }
+
+        var raw = picked.Select(i => Unnormalise(manifest.Input, set.Samples[i])).ToList();
+        var preprocessor = new Preprocessor(manifest.Input);
+        var again = raw.Select(r =>
+        {
+            var x = new float[preprocessor.Length];
+            preprocessor.FromSample(r, x);
+            return x;
+        }).ToList();
+        var outputs = ModelEvaluator.Rows(model, manifest.File, new TensorSet(set.SampleShape, again), manifest.Output.Name);
+        return [.. raw.Select((r, n) => new GoldenSample
+        {
+            Pixels = r,
+            ExpectedTop1 = ModelEvaluator.Top1(outputs[n], kind == OutputKind.Sigmoid),
+            Logits = outputs[n],
+        })];
+    }
+
+    /// <summary>The raw-unit sample that the manifest's preprocessing turns into <paramref name="x"/>.</summary>
+    private static float[] Unnormalise(ModelInput input, float[] x)
+    {
+        var p = input.Preprocess;
+        var raw = new float[x.Length];
+        var channels = input.Channels;
+        var plane = x.Length / channels;
+        for (var i = 0; i < x.Length; i++)
+        {
+            var c = input.Layout switch { InputLayouts.Nhwc => i % channels, InputLayouts.Flat => 0, _ => i / plane };
+            var mean = p.Mean[p.Mean.Length == 1 ? 0 : c];
+            var std = p.Std[p.Std.Length == 1 ? 0 : c];
+            raw[i] = ((x[i] * std) + mean) / p.RawScale;
+        }
+
+        return raw;
+    }
+
+    private static uint Mix(int i)
+    {
+        var h = (uint)i * 2654435761u;
+        return h ^ (h >> 16);
+    }
+}
