@@ -137,7 +137,7 @@ internal sealed class ModelUpdater(
         if (desired?.Package is null)
         {
             const string Detail = "the desired model message is not a ModelDesired JSON document (or is over 1 MiB)";
-            logger.Refused(null, UpdateFailure.MalformedPackage, Detail, status.Latest?.RunningVersion ?? "-");
+            logger.Refused("an unreadable package", UpdateFailure.MalformedPackage, Detail, status.Latest?.RunningVersion ?? "-");
             await status.ReportAsync(new ModelStatus { DeviceId = string.Empty, State = UpdateState.Failed, Failure = UpdateFailure.MalformedPackage, Detail = Detail }, stoppingToken);
             return;
         }

@@ -69,7 +69,7 @@ internal sealed class UpdateProcess(
         {
             // The download folder itself failed (full or read-only disk): transient, so not remembered.
             var detail = $"could not store the update under {paths.Downloads}: {e.Message}";
-            logger.Refused(target.TargetVersion, UpdateFailure.StorageError, detail, local.ModelVersion);
+            logger.Refused(target.TargetVersion ?? "an unverified package", UpdateFailure.StorageError, detail, local.ModelVersion);
             await ReportAsync(target, UpdateState.Failed, UpdateFailure.StorageError, detail, stoppingToken);
         }
         catch (PackageRejectedException e)
@@ -79,7 +79,7 @@ internal sealed class UpdateProcess(
                 failed.Remember(new FailedPackage(packageId, target.TargetVersion, e.Failure, e.Message, time.GetUtcNow()));
             }
 
-            logger.Refused(target.TargetVersion, e.Failure, e.Message, local.ModelVersion);
+            logger.Refused(target.TargetVersion ?? "an unverified package", e.Failure, e.Message, local.ModelVersion);
             await ReportAsync(target, UpdateState.Failed, e.Failure, e.Message, stoppingToken);
         }
     }

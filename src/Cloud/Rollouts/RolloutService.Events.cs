@@ -133,23 +133,21 @@ internal sealed partial class RolloutService
     /// </summary>
     private static UpdateState? Attribute(Rollout rollout, ModelStatus status)
     {
-        if (status.ModelName is { } name && name != rollout.Model)
-        {
-            return null;
-        }
-
         // A device already running the version has applied it, whichever rollout (if any) it last reported for.
-        if (status.RunningVersion == rollout.Version && status.State is UpdateState.Applied or UpdateState.Idle)
+        var sameModel = status.ModelName is null || status.ModelName == rollout.Model;
+        if (sameModel && status.RunningVersion == rollout.Version && status.State is UpdateState.Applied or UpdateState.Idle)
         {
             return UpdateState.Applied;
         }
 
+        // A report naming the rollout counts whatever the device runs: refusing a package for another model
+        // (WrongModel) must fail the device, not leave the rollout waiting for it forever.
         if (status.RolloutId is { } id)
         {
             return id == rollout.Id ? status.State : null;
         }
 
-        return status.TargetVersion == rollout.Version && status.At >= rollout.CreatedAt ? status.State : null;
+        return sameModel && status.TargetVersion == rollout.Version && status.At >= rollout.CreatedAt ? status.State : null;
     }
 
     /// <summary>Takes the last status of newly targeted devices into account (one already running the version is done).</summary>

@@ -1,0 +1,221 @@
+namespace Edge.Integration.Tests.Updates;
+
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Edge.Inference;
+using Edge.ModelTools.Calibration;
+using Edge.ModelTools.Data;
+using Edge.ModelTools.Inspection;
+using Edge.Shared.Config;
+using Edge.Shared.Inference;
+using Edge.Shared.Models;
+using Edge.Shared.Serialization;
+using Edge.Shared.Updates;
+using Edge.TestSupport;
+using Edge.Updates;
+using Microsoft.ML.OnnxRuntime;
+
+/// <summary>
+/// A user's own classifier through the whole product: inspect → calibrate → publish (FP32, and INT8 where the
+/// quantizer takes it) → signed rollout over MQTT to a real agent → answers through its <c>/v1/infer</c>, scored and
+/// routed on the model's calibrated probabilities.
+/// </summary>
+[Collection(SerialCollection.Name)]
+public sealed class BringYourOwnModelTests
+{
+    private const double Threshold = 0.9;
+
+    private const int Requests = 80;
+
+    public static TheoryData<string, string, string> Models => new()
+    {
+        // model (models/{name}.onnx + manifest), calibration data, held-out data
+        { "byo/byo-flat-softmax", "data/digits-calibration.json", "data/digits-heldout.json" },
+        { "digits-edge", "data/digits-calibration.json", "data/digits-heldout.json" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public async Task A_users_model_is_inspected_calibrated_published_rolled_out_and_routed_on_its_calibrated_scores(string model, string calibration, string heldOut)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var committed = ReadManifest(RepoPaths.Model(model + ".manifest.json"));
+        var onnx = await File.ReadAllBytesAsync(RepoPaths.Model(model + ".onnx"), ct);
+        var calibrationData = LabeledData.Read(RepoPaths.Model(calibration));
+        var heldOutData = LabeledData.Read(RepoPaths.Model(heldOut));
+
+        // Inspect: the graph alone gives the layout, element type and output kind the owner wrote.
+        var draft = ModelInspector.Inspect(onnx, model + ".onnx", Hints(committed)).Draft;
+        Assert.Equal(committed.Input.Layout, draft.Input.Layout);
+        Assert.Equal(committed.Input.ElementType, draft.Input.ElementType);
+        Assert.Equal(committed.Input.Shape[1..], draft.Input.Shape[1..]);
+        Assert.Equal(committed.Output.Kind ?? OutputKinds.Logits, draft.Output.Kind);
+
+        // Calibrate: the fit is judged on the half of the data it did not see.
+        var calibrated = ModelCalibrator.Calibrate(draft, onnx, calibrationData);
+        Assert.True(calibrated.After.Nll <= calibrated.Before.Nll + 1e-6, $"NLL {calibrated.Before.Nll} -> {calibrated.After.Nll}");
+        draft.Temperature = calibrated.Temperature;
+        draft.Golden = [.. calibrated.Golden];
+
+        var dir = Directory.CreateTempSubdirectory("edge-byo-").FullName;
+        var keyPath = Path.Combine(dir, "signing.key");
+        using var key = SigningKey.LoadOrCreate(keyPath);
+        await using var stack = await EdgeStack.StartAsync(
+            null,
+            new Dictionary<string, string?>
+            {
+                ["Models:StorePath"] = Path.Combine(dir, "models"),
+                ["Rollouts:SigningKeyPath"] = keyPath,
+                ["Rollouts:PackagePath"] = Path.Combine(dir, "packages"),
+            },
+            new Dictionary<string, string?>
+            {
+                // The device runs the owner's model as exported; updates carry new versions of that model.
+                ["Inference:Manifest"] = RepoPaths.Model(model + ".manifest.json"),
+                ["Updates:TrustedKeys:0"] = key.PublicKey,
+                ["Updates:HealthWindow"] = "00:00:01",
+                ["Routing:DefaultThreshold"] = Threshold.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            },
+            ct);
+        var name = committed.Name;
+
+        // Publish FP32, measured on the owner's held-out data; then INT8 where the quantizer takes the model.
+        var fp32 = await PublishAsync(stack.CloudHttp, name, "1.1.0", onnx, draft, null, RepoPaths.Model(heldOut), ct);
+        Assert.Equal(HttpStatusCode.Created, fp32.Status);
+        Assert.InRange(fp32.Manifest!.Metrics!.Fp32Accuracy!.Value, committed.Metrics!.HeldOutAccuracy!.Value - 0.02, 1.0);
+        var shipped = "1.1.0";
+        if (OnnxGraph.Read(onnx, model).Opset >= 13 && draft.Input.ElementType == InputElementTypes.Floats)
+        {
+            var int8 = await PublishAsync(stack.CloudHttp, name, "2.0.0", onnx, draft, RepoPaths.Model(calibration), RepoPaths.Model(heldOut), ct);
+            Assert.True(int8.Status is HttpStatusCode.Created or HttpStatusCode.UnprocessableEntity, $"INT8 publish → {int8.Status}: {int8.Body}");
+            if (int8.Status == HttpStatusCode.Created)
+            {
+                Assert.True(int8.Manifest!.Metrics!.Int8Agreement >= 0.98, $"agreement {int8.Manifest.Metrics.Int8Agreement}");
+                shipped = "2.0.0";
+            }
+            else
+            {
+                Assert.Contains("gate", int8.Body, StringComparison.OrdinalIgnoreCase);
+            }
+        }
+
+        var rollout = await Registry.RolloutToDeviceAsync(stack.CloudHttp, name, shipped, EdgeStack.DeviceId, ct);
+        var finished = await WaitFinishedAsync(stack.CloudHttp, rollout.Id, ct);
+        Assert.True(finished.State == RolloutState.Completed, $"rollout {finished.State}: {finished.Reason} {string.Join("; ", finished.Devices?.Select(d => $"{d.DeviceId} {d.Phase} {d.State} {d.Failure} {d.Detail} {d.BlocksReceived}/{d.BlocksTotal}") ?? [])}");
+
+        // What the published file and manifest imply, computed here with ONNX Runtime directly.
+        var published = ReadManifestJson(await stack.CloudHttp.GetStringAsync($"/v1/models/{name}/{shipped}", ct));
+        var bytes = await stack.CloudHttp.GetByteArrayAsync($"/v1/models/{name}/{shipped}/file", ct);
+        using var session = new InferenceSession(bytes);
+        var preprocessor = new Preprocessor(published.Input);
+        var kind = OutputKinds.TryParse(published.Output.Kind, out var k) ? k : OutputKind.Logits;
+        var samples = heldOutData.Samples.Where(s => s.Tensor is not null).Take(Requests).ToList();
+        int local = 0, implied = 0;
+        foreach (var sample in samples)
+        {
+            var answer = await InferAsync(stack.AgentHttp, published.Input, sample.Tensor!, ct);
+            Assert.Equal(shipped, answer.ModelVersion);
+            var expected = Expected(session, preprocessor, published, kind, sample.Tensor!);
+            Assert.Equal(published.Labels[expected.ClassIndex], answer.LocalLabel);
+            Assert.Equal(expected.Score, answer.Score, 3);
+            local += answer.Decision == Decision.Local ? 1 : 0;
+            implied += expected.Score >= Threshold ? 1 : 0;
+        }
+
+        // Routing follows the calibrated probabilities: the local share at 0.9 is exactly what they imply.
+        Assert.Equal(implied, local);
+        Assert.True(local > 0, "no sample cleared the threshold; the calibrated scores never reach it");
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Harmless leftover in the temp folder.
+        }
+    }
+
+    private static InspectionHints Hints(ModelManifest m) => new()
+    {
+        Labels = m.Labels,
+        Scale = m.Input.Preprocess.RawScale,
+        Mean = m.Input.Preprocess.Mean,
+        Std = m.Input.Preprocess.Std,
+        Color = m.Input.ColorSpace == "gray" ? null : m.Input.ColorSpace,
+        Resize = m.Input.Resize,
+        Output = m.Output.Name,
+    };
+
+    private static ScoreResult Expected(InferenceSession session, Preprocessor preprocessor, ModelManifest manifest, OutputKind kind, float[] raw)
+    {
+        var x = new float[preprocessor.Length];
+        preprocessor.FromSample(raw, x);
+        long[] shape = [1, .. preprocessor.BatchShape[1..].Select(d => (long)d)];
+        using var input = manifest.Input.ElementType == InputElementTypes.Bytes
+            ? OrtValue.CreateTensorValueFromMemory(x.Select(v => (byte)Math.Clamp(MathF.Round(v), 0f, 255f)).ToArray(), shape)
+            : OrtValue.CreateTensorValueFromMemory(x, shape);
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(runOptions, [manifest.Input.Name], [input], [manifest.Output.Name]);
+        var row = outputs[0].GetTensorDataAsSpan<float>();
+        var probabilities = new float[Math.Max(row.Length, 2)];
+        return Scoring.Score(row, kind, manifest.Temperature, ScoreFunction.MaxProbability, probabilities);
+    }
+
+    private static async Task<InferenceAnswer> InferAsync(HttpClient agent, ModelInput input, float[] raw, CancellationToken ct)
+    {
+        int[] shape = raw.Length == input.Channels * input.Height * input.Width
+            ? input.Layout switch
+            {
+                InputLayouts.Flat => [1, input.Width],
+                InputLayouts.Nhwc => [1, input.Height, input.Width, input.Channels],
+                _ => [1, input.Channels, input.Height, input.Width],
+            }
+            : [1, 1, (int)Math.Sqrt(raw.Length), (int)Math.Sqrt(raw.Length)];
+        using var response = await agent.PostAsJsonAsync("/v1/infer", new TensorPayload { Shape = shape, Data = raw }, EdgeJsonContext.Default.TensorPayload, ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        Assert.True(response.IsSuccessStatusCode, $"agent /v1/infer → {(int)response.StatusCode}: {body}");
+        return JsonSerializer.Deserialize(body, EdgeJsonContext.Default.InferenceAnswer)!;
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body, ModelManifest? Manifest)> PublishAsync(
+        HttpClient cloud, string name, string version, byte[] model, ModelManifest manifest, string? calibration, string heldOut, CancellationToken ct)
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(model);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(file, "model", "model.onnx");
+        form.Add(new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(manifest, EdgeJsonContext.Default.ModelManifest)), "manifest", "manifest.json");
+        if (calibration is not null)
+        {
+            form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(calibration, ct)), "calibration", Path.GetFileName(calibration));
+        }
+
+        form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(heldOut, ct)), "heldout", Path.GetFileName(heldOut));
+        var query = calibration is null ? string.Empty : "?quantize=int8";
+        using var response = await cloud.PostAsync(new Uri($"/v1/models/{name}/{version}{query}", UriKind.Relative), form, ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        return (response.StatusCode, body, response.StatusCode == HttpStatusCode.Created ? ReadManifestJson(body) : null);
+    }
+
+    /// <summary>The rollout once it leaves its active states, or as it stands after two minutes (the assert says what is missing).</summary>
+    private static async Task<Rollout> WaitFinishedAsync(HttpClient cloud, string id, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (true)
+        {
+            var rollout = (await cloud.GetFromJsonAsync($"/v1/rollouts/{id}", EdgeJsonContext.Default.Rollout, ct))!;
+            if (rollout.State is RolloutState.Completed or RolloutState.Halted or RolloutState.Aborted || DateTime.UtcNow > deadline)
+            {
+                return rollout;
+            }
+
+            await Task.Delay(50, ct);
+        }
+    }
+
+    private static ModelManifest ReadManifest(string path) => ReadManifestJson(File.ReadAllText(path));
+
+    private static ModelManifest ReadManifestJson(string json) => JsonSerializer.Deserialize(json, EdgeJsonContext.Default.ModelManifest)!;
+}
