@@ -27,8 +27,9 @@ internal static class ModelQuantizer
 
         // Planning and calibration see the prepared graph (BN folded, constants as initializers, opset 13); the
         // caller's FP32 bytes stay the reference the evaluator compares against (same input and output names).
-        var original = QuantizationPreprocessor.Prepare(OnnxFile.Parse(fp32Model, source), source);
-        CheckInput(original.Graph, calibration, source);
+        var parsed = OnnxFile.Parse(fp32Model, source);
+        CheckInput(parsed.Graph, calibration, source);
+        var original = QuantizationPreprocessor.Prepare(parsed, source);
         var type = ActivationTypes.Resolve(options.ActivationType);
 
         var model = original.Clone();

@@ -32,9 +32,11 @@ internal static class OpsetUpgrader
         }
 
         var graph = model.Graph;
+        var probed = ShapeProbe.Measure(model, graph.Node
+            .Where(n => n.OpType is "Softmax" or "LogSoftmax" && QuantizationPreprocessor.IsDefaultDomain(n.Domain)).Select(n => n.Input[0]).ToList());
         foreach (var node in graph.Node.Where(n => QuantizationPreprocessor.IsDefaultDomain(n.Domain)).ToList())
         {
-            var upgrade = new NodeUpgrade(graph, node, opset, source);
+            var upgrade = new NodeUpgrade(graph, node, opset, source, probed);
             switch (node.OpType)
             {
                 case var op when Unchanged.Contains(op):
@@ -85,7 +87,7 @@ internal static class OpsetUpgrader
     }
 
     /// <summary>One node's rewrite; new constant inputs are initializers named after the node.</summary>
-    private sealed class NodeUpgrade(GraphProto graph, NodeProto node, long opset, string source)
+    private sealed class NodeUpgrade(GraphProto graph, NodeProto node, long opset, string source, Dictionary<string, long[]> probed)
     {
         private string Prefix => QdqPlan.NodeName(node) + "_";
 
@@ -235,10 +237,11 @@ internal static class OpsetUpgrader
             return tensor.Name;
         }
 
-        private int? Rank(string tensor) => Type(tensor)?.Shape?.Dim.Count;
+        private int? Rank(string tensor) => Dims(tensor)?.Count;
 
-        /// <summary>Known dimensions (0 where symbolic), from the graph's inputs, outputs or value_info (ORT writes these).</summary>
-        private List<long>? Dims(string tensor) => Type(tensor)?.Shape?.Dim.Select(d => d.DimValue).ToList();
+        /// <summary>Known dimensions (0 where symbolic), from the graph's inputs, outputs or value_info, else measured.</summary>
+        private List<long>? Dims(string tensor) =>
+            Type(tensor)?.Shape?.Dim.Select(d => d.DimValue).ToList() ?? (probed.TryGetValue(tensor, out var dims) ? [.. dims] : null);
 
         private TypeProto.Types.Tensor? Type(string tensor) =>
             graph.ValueInfo.Concat(graph.Input).Concat(graph.Output).FirstOrDefault(v => v.Name == tensor && v.Type?.TensorType?.Shape is not null)?.Type.TensorType;
