@@ -35,7 +35,10 @@ internal static class OnnxFile
         return model;
     }
 
-    /// <summary><see cref="Parse"/>, then refuses opsets older than per-channel QDQ needs (FP32 publishing takes any opset ORT runs).</summary>
+    /// <summary>
+    /// <see cref="Parse"/>, then refuses opsets older than QDQ needs (FP32 publishing takes any opset ORT runs). Static
+    /// quantization does not call this: <c>QuantizationPreprocessor</c> upgrades opsets 9–12 first.
+    /// </summary>
     public static ModelProto ParseForQuantization(ReadOnlySpan<byte> bytes, string source)
     {
         var model = Parse(bytes, source);

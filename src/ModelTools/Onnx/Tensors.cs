@@ -28,6 +28,9 @@ internal static class Tensors
     public static TensorProto Int32s(string name, ReadOnlySpan<int> values, params long[] dims) =>
         Raw(name, TensorProto.Types.DataType.Int32, MemoryMarshal.AsBytes(values), dims);
 
+    public static TensorProto Int64s(string name, ReadOnlySpan<long> values, params long[] dims) =>
+        Raw(name, TensorProto.Types.DataType.Int64, MemoryMarshal.AsBytes(values), dims);
+
     public static TensorProto Int8s(string name, ReadOnlySpan<sbyte> values, params long[] dims) =>
         Raw(name, TensorProto.Types.DataType.Int8, MemoryMarshal.AsBytes(values), dims);
 

@@ -25,8 +25,11 @@ internal static class ModelQuantizer
             throw new QuantizationException($"no calibration data for '{source}': static quantization needs representative inputs to measure activation ranges");
         }
 
-        var original = OnnxFile.ParseForQuantization(fp32Model, source);
-        CheckInput(original.Graph, calibration, source);
+        // Planning and calibration see the prepared graph (BN folded, constants as initializers, opset 13); the
+        // caller's FP32 bytes stay the reference the evaluator compares against (same input and output names).
+        var parsed = OnnxFile.Parse(fp32Model, source);
+        CheckInput(parsed.Graph, calibration, source);
+        var original = QuantizationPreprocessor.Prepare(parsed, source);
         var type = ActivationTypes.Resolve(options.ActivationType);
 
         var model = original.Clone();
@@ -51,7 +54,7 @@ internal static class ModelQuantizer
         var unknown = exclude.Where(e => !names.Contains(e)).ToList();
         if (unknown.Count > 0)
         {
-            var quantizable = graph.Node.Where(n => n.OpType is "Conv" or "Gemm" or "MatMul" or "Add").Select(QdqPlan.NodeName).Take(10);
+            var quantizable = graph.Node.Where(n => n.OpType is "Conv" or "Gemm" or "MatMul" or "Add" or "Mul" or "Concat").Select(QdqPlan.NodeName).Take(10);
             throw new QuantizationException(
                 $"cannot exclude {string.Join(", ", unknown.Select(u => $"'{u}'"))}: no such node in '{source}' (nodes that can be quantized include: {string.Join(", ", quantizable)})");
         }

@@ -11,14 +11,24 @@ using global::Onnx;
 /// </summary>
 internal sealed class QdqPlan
 {
-    /// <summary>Ops that get integer kernels: their activation inputs and their outputs are quantized.</summary>
-    private static readonly HashSet<string> Quantized = ["Conv", "Gemm", "MatMul", "Add"];
+    /// <summary>
+    /// Ops that get integer kernels: their activation inputs and their outputs are quantized. Mul of two activations
+    /// (squeeze-excite, x · hard-sigmoid(x)) → QLinearMul, Concat → QLinearConcat, each with its own output range.
+    /// </summary>
+    private static readonly HashSet<string> Quantized = ["Conv", "Gemm", "MatMul", "Add", "Mul", "Concat"];
+
+    /// <summary>The integer ops with a weight (input 1) to quantize per channel.</summary>
+    public static bool HasWeight(NodeProto node) => node.OpType is "Conv" or "Gemm" or "MatMul";
 
     /// <summary>Ops ONNX Runtime runs on integers without changing the scale: the output reuses the input's parameters.</summary>
     private static readonly HashSet<string> SameScale = ["MaxPool", "Flatten", "Reshape", "Transpose", "Squeeze", "Unsqueeze"];
 
-    /// <summary>Ops with their own integer kernels (QLinearGlobalAveragePool …) or fusions: output calibrated separately.</summary>
-    private static readonly HashSet<string> OwnScale = ["GlobalAveragePool", "AveragePool", "Relu", "Clip"];
+    /// <summary>
+    /// Ops whose output is calibrated separately: integer kernels or fusions (QLinearGlobalAveragePool, QLinearSigmoid …),
+    /// and HardSigmoid/HardSwish, which have none and run in float between DQ and Q, so that what follows them
+    /// (MobileNetV3's pooling and squeeze-excite) still reads a quantized tensor.
+    /// </summary>
+    private static readonly HashSet<string> OwnScale = ["GlobalAveragePool", "AveragePool", "Relu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish"];
 
     private readonly IReadOnlySet<string> _excluded;
 
@@ -81,7 +91,8 @@ internal sealed class QdqPlan
 
                 Add(node.Output[0]);
             }
-            else if ((SameScale.Contains(node.OpType) || OwnScale.Contains(node.OpType)) && !excluded && planned.Contains(node.Input[0]))
+            else if ((SameScale.Contains(node.OpType) || OwnScale.Contains(node.OpType)) && !excluded && planned.Contains(node.Input[0])
+                && !(node.OpType == "Sigmoid" && Index.GraphOutputs.Contains(node.Output[0])))
             {
                 Add(node.Output[0]);
                 if (SameScale.Contains(node.OpType))
@@ -101,11 +112,13 @@ internal sealed class QdqPlan
 
     private string WhyFloat(NodeProto node, HashSet<string> planned) => node.OpType switch
     {
-        "Softmax" or "LogSoftmax" or "Sigmoid" => "kept float: the scores need full precision",
+        "Softmax" or "LogSoftmax" => "kept float: the scores need full precision",
+        "Sigmoid" when node.Output.Any(Index.GraphOutputs.Contains) => "kept float: the scores need full precision",
         "Conv" or "Gemm" or "MatMul" when node.Input.Count >= 2 && !IsFloatInitializer(node.Input[1]) =>
             "its weight is not a float initializer (computed, or held in a Constant node)",
         "Gemm" or "MatMul" => "transposed input or a weight that is not 2-D",
-        "Add" => "one addend is a constant",
+        "Add" or "Mul" => "one operand is a constant",
+        "Concat" => "one input is a constant",
         _ when SameScale.Contains(node.OpType) || OwnScale.Contains(node.OpType) => node.Input.Count > 0 && !planned.Contains(node.Input[0])
             ? "its input is float" : "not quantized",
         _ => $"no integer kernel for {node.OpType} in this quantizer",
@@ -115,7 +128,7 @@ internal sealed class QdqPlan
 
     public static IEnumerable<string> ActivationInputs(NodeProto node) => node.OpType switch
     {
-        "Add" => node.Input,
+        "Add" or "Mul" or "Concat" => node.Input,
         _ => node.Input.Take(1),
     };
 
@@ -125,7 +138,8 @@ internal sealed class QdqPlan
         "Conv" => node.Input.Count >= 2 && IsFloatInitializer(node.Input[1]) && !Index.IsConstant(node.Input[0]),
         "Gemm" or "MatMul" => node.Input.Count >= 2 && IsFloatInitializer(node.Input[1]) && Index.Initializers[node.Input[1]].Dims.Count == 2
             && !Index.IsConstant(node.Input[0]) && GraphIndex.IntAttribute(node, "transA", 0) == 0,
-        "Add" => node.Input.Count == 2 && node.Input.All(i => !Index.IsConstant(i)),
+        "Add" or "Mul" => node.Input.Count == 2 && node.Input.All(i => !Index.IsConstant(i)),
+        "Concat" => node.Input.Count > 0 && node.Input.All(i => !Index.IsConstant(i)),
         _ => false,
     };
 

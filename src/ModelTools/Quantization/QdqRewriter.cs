@@ -30,7 +30,7 @@ internal static class QdqRewriter
         }
 
         var weightNodes = new List<NodeProto>();
-        foreach (var node in plan.QuantizedNodes.Where(n => n.OpType != "Add"))
+        foreach (var node in plan.QuantizedNodes.Where(QdqPlan.HasWeight))
         {
             weightNodes.AddRange(QuantizeWeights(plan.Index, node, activations[node.Input[0]].Scale, reduceRange));
         }

@@ -1,0 +1,46 @@
+namespace Edge.ModelTools.Tests.Quantization;
+
+using Edge.ModelTools.Data;
+using Edge.ModelTools.Evaluation;
+using Edge.ModelTools.Onnx;
+using Edge.ModelTools.Quantization;
+using Edge.TestSupport;
+
+/// <summary>PyTorch exports as users bring them (tools/models/byo.py), quantized with their own calibration data.</summary>
+public sealed class RealExportTests
+{
+    [Theory]
+    [InlineData("byo-mnv3-bn-constant")]
+    [InlineData("byo-resnet")]
+    public void A_pytorch_export_quantizes_every_conv_and_agrees_with_fp32_on_98_percent_of_held_out_samples(string name)
+    {
+        var manifest = Quantized.Manifest("byo/" + name);
+        var fp32 = File.ReadAllBytes(RepoPaths.Model("byo/" + manifest.File));
+        var calibration = PreparedData.From(manifest, LabeledData.Read(RepoPaths.Model($"byo/data/{name}-calibration.jsonl")), labelled: false, "calibration").Tensors;
+        var heldOut = PreparedData.From(manifest, LabeledData.Read(RepoPaths.Model($"byo/data/{name}-heldout.jsonl")), labelled: true, "held-out").Tensors;
+
+        var int8 = ModelQuantizer.Quantize(fp32, manifest.File, calibration, new QuantizationOptions());
+        var report = ModelEvaluator.Compare(fp32, int8, heldOut, calibration, output: manifest.Output);
+        TestContext.Current.TestOutputHelper?.WriteLine($"{report}\nfloat nodes: {string.Join("; ", int8.FloatNodes)}\nORT: " +
+            string.Join(", ", OptimizedGraph.OpTypes(int8.Bytes).Select(kv => $"{kv.Key}×{kv.Value}")));
+
+        Assert.Contains(int8.Layers, l => l.OpType == "Conv");
+        Assert.DoesNotContain(int8.FloatNodes, n => n.OpType is "Conv" or "BatchNormalization" or "Gemm" or "Mul" or "Add");
+        Assert.True(report.Top1Agreement >= 98.0, report.ToString());
+    }
+
+    [Fact]
+    public void Folding_the_batch_norms_of_the_mobilenet_export_keeps_its_probabilities_within_1e_4()
+    {
+        var manifest = Quantized.Manifest("byo/byo-mnv3-bn-constant");
+        var fp32 = File.ReadAllBytes(RepoPaths.Model("byo/" + manifest.File));
+        var prepared = OnnxFile.ToBytes(QuantizationPreprocessor.Prepare(OnnxFile.Parse(fp32, manifest.File), manifest.File));
+        var heldOut = PreparedData.From(manifest, LabeledData.Read(RepoPaths.Model("byo/data/byo-mnv3-bn-constant-heldout.jsonl")), labelled: true, "held-out").Tensors;
+
+        var before = ModelEvaluator.Rows(fp32, "FP32", heldOut, manifest.Output.Name);
+        var after = ModelEvaluator.Rows(prepared, "prepared FP32", heldOut, manifest.Output.Name);
+
+        Assert.Equal(before.Length, after.Length);
+        Assert.All(before.Zip(after), p => Assert.All(p.First.Zip(p.Second), v => Assert.True(Math.Abs(v.First - v.Second) <= 1e-4, $"{v.First} vs {v.Second}")));
+    }
+}
