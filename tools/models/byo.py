@@ -482,7 +482,7 @@ def generate_more(split):
         name, name + ".onnx",
         "Bring-your-own test model: MobileNetV3-style (BatchNorm unfused, HardSwish, depthwise conv, squeeze-excite, "
         "residual), weights as Constant nodes, NCHW float32 [N,1,32,32] (8x8 digits upscaled), final Softmax, opset 11.",
-        [-1, 1, 32, 32], "gray", {k: spec[k] for k in ("rawScale", "mean", "std")} | {"invertImage": False},
+        [-1, 1, 32, 32], "gray", {"rawScale": 0.0625, "invertImage": False, "mean": [0.5], "std": [0.5]},
         "probabilities", "probabilities", DIGIT_LABELS, ops, 11, acc, len(test_y), parameters(model)))
     digit_data(name)
     print(name, acc)
