@@ -1,7 +1,8 @@
 """Bring-your-own test models: classifiers in the layouts other tools export, for Edge's loader tests.
 
 Each is trained briefly on sklearn digits and exported the way a user's tool would leave it (final Softmax,
-older opsets, NHWC uint8 input, a flat [N,F] input), with a manifest that describes it. Run from the repo root:
+older opsets, NHWC uint8 input, a flat [N,F] input, a single Sigmoid output, a non-square RGB input, unfused BatchNorm with
+weights as Constant nodes, residual blocks), with a manifest that describes it. Run from the repo root:
 
     /usr/bin/python3 tools/models/byo.py
 
