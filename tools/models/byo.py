@@ -473,7 +473,7 @@ def generate_more(split):
     def x32(px):  # raw 8×8 digits → ×1/16 → half-pixel bilinear to 32×32 → (x − 0.5) / 0.5, as FromSample does
         return torch.from_numpy(C.preprocess_raw(px, spec))
 
-    model = fit(TinyMobileNetV3(), x32(train_px), y, 15, nll_of_probabilities)
+    model = fit(TinyMobileNetV3(), x32(train_px), y, 40, nll_of_probabilities, lr=0.001)
     acc = accuracy(model, x32(test_px), test_y)
     path = os.path.join(OUT, name + ".onnx")
     export_model(model, torch.zeros(1, 1, 32, 32), path, 11, "probabilities", "Softmax",
