@@ -1,7 +1,8 @@
 """Bring-your-own test models: classifiers in the layouts other tools export, for Edge's loader tests.
 
 Each is trained briefly on sklearn digits and exported the way a user's tool would leave it (final Softmax,
-older opsets, NHWC uint8 input, a flat [N,F] input), with a manifest that describes it. Run from the repo root:
+older opsets, NHWC uint8 input, a flat [N,F] input, a single Sigmoid output, a non-square RGB input, unfused BatchNorm with
+weights as Constant nodes, residual blocks), with a manifest that describes it. Run from the repo root:
 
     /usr/bin/python3 tools/models/byo.py
 
@@ -472,7 +473,7 @@ def generate_more(split):
     def x32(px):  # raw 8×8 digits → ×1/16 → half-pixel bilinear to 32×32 → (x − 0.5) / 0.5, as FromSample does
         return torch.from_numpy(C.preprocess_raw(px, spec))
 
-    model = fit(TinyMobileNetV3(), x32(train_px), y, 15, nll_of_probabilities)
+    model = fit(TinyMobileNetV3(), x32(train_px), y, 40, nll_of_probabilities, lr=0.001)
     acc = accuracy(model, x32(test_px), test_y)
     path = os.path.join(OUT, name + ".onnx")
     export_model(model, torch.zeros(1, 1, 32, 32), path, 11, "probabilities", "Softmax",
@@ -482,7 +483,7 @@ def generate_more(split):
         name, name + ".onnx",
         "Bring-your-own test model: MobileNetV3-style (BatchNorm unfused, HardSwish, depthwise conv, squeeze-excite, "
         "residual), weights as Constant nodes, NCHW float32 [N,1,32,32] (8x8 digits upscaled), final Softmax, opset 11.",
-        [-1, 1, 32, 32], "gray", {k: spec[k] for k in ("rawScale", "mean", "std")} | {"invertImage": False},
+        [-1, 1, 32, 32], "gray", {"rawScale": 0.0625, "invertImage": False, "mean": [0.5], "std": [0.5]},
         "probabilities", "probabilities", DIGIT_LABELS, ops, 11, acc, len(test_y), parameters(model)))
     digit_data(name)
     print(name, acc)

@@ -10,14 +10,96 @@ using Xunit;
 
 /// <summary>
 /// Classifiers in the layouts other tools export (tools/models/byo.py): a flat [N,64] vector model and an NHWC uint8
-/// model, both ending in Softmax at opsets 11 and 12, loaded and answered as the agent does.
+/// model, both ending in Softmax at opsets 11 and 12, loaded and answered as the agent does; and five more with their
+/// own labelled JSON lines (models/byo/data): an opset 9 CNN, a one-output sigmoid OK/NG model, a 48×192 RGB text
+/// direction model fed PNG images, a MobileNetV3-style graph with unfused BatchNorm and its weights in Constant nodes,
+/// and a ResNet-style graph.
 /// </summary>
 public sealed class BringYourOwnModelTests : IDisposable
 {
     private static readonly string Flat = RepoPaths.Model("byo/byo-flat-softmax.manifest.json");
     private static readonly string Nhwc = RepoPaths.Model("byo/byo-nhwc-uint8.manifest.json");
 
+    private static readonly string Sigmoid = RepoPaths.Model("byo/byo-sigmoid-okng.manifest.json");
+
     private readonly string _dir = Directory.CreateTempSubdirectory("edge-byo-").FullName;
+
+    [Theory]
+    [InlineData("byo-opset9-softmax", "probabilities")]
+    [InlineData("byo-sigmoid-okng", "sigmoid")]
+    [InlineData("byo-text-48x192", "probabilities")]
+    [InlineData("byo-mnv3-bn-constant", "probabilities")]
+    [InlineData("byo-resnet", "probabilities")]
+    public void A_model_with_its_own_held_out_lines_loads_and_answers_them_within_two_points_of_its_manifest(string name, string kind)
+    {
+        using var model = OnnxModel.Load(RepoPaths.Model($"byo/{name}.manifest.json"), new OnnxModelOptions(), NullLogger.Instance);
+        using var slot = model.Rent();
+        var heldOut = ReadLines(RepoPaths.Model($"byo/data/{name}-heldout.jsonl"));
+        var correct = 0;
+        foreach (var (tensor, image, label) in heldOut)
+        {
+            if (tensor is not null)
+            {
+                model.Preprocessor.FromSample(tensor, slot.Input);
+            }
+            else
+            {
+                model.Preprocessor.FromImage(image!, slot.Input);
+            }
+
+            slot.Run();
+            correct += model.Manifest.Labels[slot.Score(ScoreFunction.MaxProbability).ClassIndex] == label ? 1 : 0;
+        }
+
+        Assert.Equal(kind, OutputKinds.Name(model.OutputKind));
+        Assert.Equal(model.Manifest.Metrics!.HeldOutCount!.Value, heldOut.Count);
+        Assert.Equal(model.Manifest.Metrics.HeldOutAccuracy!.Value, (double)correct / heldOut.Count, 0.02);
+    }
+
+    [Fact]
+    public void A_model_s_calibration_lines_carry_only_its_labels_and_none_of_its_held_out_samples()
+    {
+        foreach (var name in new[] { "byo-opset9-softmax", "byo-sigmoid-okng", "byo-text-48x192", "byo-mnv3-bn-constant", "byo-resnet" })
+        {
+            var labels = JsonNode.Parse(File.ReadAllText(RepoPaths.Model($"byo/{name}.manifest.json")))!["labels"]!.AsArray().Select(l => (string)l!).ToHashSet();
+            var calibration = ReadLines(RepoPaths.Model($"byo/data/{name}-calibration.jsonl"));
+            var heldOut = ReadLines(RepoPaths.Model($"byo/data/{name}-heldout.jsonl"));
+
+            Assert.All(calibration.Concat(heldOut), line => Assert.Contains(line.Label, labels));
+            Assert.InRange(calibration.Count, 100, 200);
+            Assert.Empty(calibration.Select(Key).Intersect(heldOut.Select(Key)));
+        }
+
+        static string Key((float[]? Tensor, byte[]? Image, string Label) line) =>
+            line.Tensor is { } t ? string.Join(',', t) : Convert.ToBase64String(line.Image!);
+    }
+
+    [Fact]
+    public void A_sigmoid_model_reports_the_probability_of_its_second_label()
+    {
+        using var model = OnnxModel.Load(Sigmoid, new OnnxModelOptions(), NullLogger.Instance);
+        using var slot = model.Rent();
+        var (tensor, _, _) = ReadLines(RepoPaths.Model("byo/data/byo-sigmoid-okng-heldout.jsonl"))[0];
+        model.Preprocessor.FromSample(tensor, slot.Input);
+        slot.Run();
+
+        var score = slot.Score(ScoreFunction.MaxProbability);
+
+        Assert.Equal(new[] { "OK", "NG" }, model.Manifest.Labels);
+        Assert.Equal(1, slot.Output.Length);
+        Assert.Equal(score.ClassIndex == 1 ? slot.Output[0] : 1 - slot.Output[0], (float)score.Score, 1e-4f);
+    }
+
+    [Fact]
+    public void A_manifest_claiming_logits_for_a_sigmoid_model_is_refused_naming_the_sigmoid_node()
+    {
+        var manifest = Copy(Sigmoid, "byo-sigmoid-okng.onnx", json => json["output"]!["kind"] = "logits");
+
+        var e = Assert.Throws<ModelLoadException>(() => OnnxModel.Load(manifest, new OnnxModelOptions(), NullLogger.Instance));
+
+        Assert.Contains("with a Sigmoid node", e.Message, StringComparison.Ordinal);
+        Assert.Contains("\"kind\": \"sigmoid\"", e.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void A_flat_vector_model_answers_held_out_digits_at_its_accuracy_with_its_own_probabilities()
@@ -144,6 +226,18 @@ public sealed class BringYourOwnModelTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>JSON lines of {"tensor": [raw values], "label"} or {"image": "base64 PNG", "label"}.</summary>
+    private static List<(float[]? Tensor, byte[]? Image, string Label)> ReadLines(string path) =>
+        [.. File.ReadLines(path).Where(l => l.Length > 0).Select(l =>
+        {
+            using var line = JsonDocument.Parse(l);
+            var root = line.RootElement;
+            var label = root.GetProperty("label").GetString()!;
+            return root.TryGetProperty("tensor", out var tensor)
+                ? ((float[]?)[.. tensor.EnumerateArray().Select(v => v.GetSingle())], (byte[]?)null, label)
+                : (null, root.GetProperty("image").GetBytesFromBase64(), label);
+        })];
 
     private string Copy(string manifest, string model, Action<JsonNode> edit)
     {
