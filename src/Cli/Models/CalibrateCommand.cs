@@ -83,6 +83,11 @@ internal static class CalibrateCommand
             console.MarkupLine($"[yellow]skipped[/] {Markup.Escape(skip)}");
         }
 
+        if (!r.Adopted)
+        {
+            console.MarkupLine($"[yellow]kept temperature {F(manifest.Temperature > 0 ? manifest.Temperature : 1, "0.####")}:[/] the fitted {F(r.Fitted, "0.####")} made NLL worse on the samples it did not see (too few, or too easy, to fit on); more varied data gives a fit worth using.");
+        }
+
         var table = new Table().AddColumn("").AddColumn("before").AddColumn("after");
         table.AddRow("temperature", F(manifest.Temperature > 0 ? manifest.Temperature : 1, "0.####"), F(r.Temperature, "0.####"));
         table.AddRow("accuracy", F(r.Before.Accuracy * 100, "0.00") + " %", F(r.After.Accuracy * 100, "0.00") + " %");

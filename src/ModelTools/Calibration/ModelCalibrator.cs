@@ -5,11 +5,18 @@ using Edge.ModelTools.Data;
 using Edge.ModelTools.Evaluation;
 using Edge.Shared.Models;
 
-/// <summary>The outcome of <see cref="ModelCalibrator.Calibrate"/>: the fitted temperature and the quality either side of it.</summary>
+/// <summary>The outcome of <see cref="ModelCalibrator.Calibrate"/>: the temperature to use and the quality either side of it.</summary>
+/// <param name="Temperature">The fitted temperature when <paramref name="Adopted"/>, else the manifest's own.</param>
+/// <param name="Fitted">What the fit on one split found.</param>
+/// <param name="Adopted">Whether the fit made the other split's NLL (the proper score it minimises) no worse; a fit
+/// that does (too few or too easy samples drive it to an extreme) is reported and not used. ECE is reported, not
+/// used to decide: with 15 bins over a few hundred samples it moves by noise.</param>
 /// <param name="Before">On the evaluation split, at the manifest's temperature.</param>
-/// <param name="After">On the evaluation split, at <see cref="Temperature"/> (fitted on the other split).</param>
+/// <param name="After">On the evaluation split, at <paramref name="Temperature"/>.</param>
 public sealed record CalibrationResult(
     double Temperature,
+    double Fitted,
+    bool Adopted,
     CalibrationQuality Before,
     CalibrationQuality After,
     int FitCount,
@@ -48,13 +55,16 @@ public static class ModelCalibrator
         var order = Enumerable.Range(0, set.Count).OrderBy(i => labels[i]).ThenBy(i => Mix(i)).ToList();
         var fit = order.Where((_, n) => n % 2 == 0).ToList();
         var check = order.Where((_, n) => n % 2 == 1).ToList();
-        var temperature = TemperatureFit.Fit([.. fit.Select(i => rows[i])], [.. fit.Select(i => labels[i])], kind);
+        var fitted = TemperatureFit.Fit([.. fit.Select(i => rows[i])], [.. fit.Select(i => labels[i])], kind);
         var checkRows = check.Select(i => rows[i]).ToList();
         var checkLabels = check.Select(i => labels[i]).ToList();
-        var before = TemperatureFit.Measure(checkRows, checkLabels, kind, manifest.Temperature > 0 ? manifest.Temperature : 1);
-        var after = TemperatureFit.Measure(checkRows, checkLabels, kind, temperature);
+        var current = manifest.Temperature > 0 ? manifest.Temperature : 1;
+        var before = TemperatureFit.Measure(checkRows, checkLabels, kind, current);
+        var candidate = TemperatureFit.Measure(checkRows, checkLabels, kind, fitted);
+        var adopted = candidate.Nll <= before.Nll;
+        var temperature = adopted ? fitted : current;
         var samples = Golden(manifest, model, set, rows, check, kind, temperature, golden);
-        return new CalibrationResult(temperature, before, after, fit.Count, prepared.Skipped, prepared.Skips, samples);
+        return new CalibrationResult(temperature, fitted, adopted, before, adopted ? candidate : before, fit.Count, prepared.Skipped, prepared.Skips, samples);
     }
 
     /// <summary>
