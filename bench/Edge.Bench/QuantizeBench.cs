@@ -106,14 +106,14 @@ internal static class QuantizeBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{label,-26} {fp32,14:#,0.##} {int8,14:#,0.##} {(ratio ? (int8 / fp32).ToString("0.00x", CultureInfo.InvariantCulture) : ""),8}"));
 
-    private static int Zstd(byte[] bytes)
+    internal static int Zstd(byte[] bytes)
     {
         using var compressor = new Compressor(ZstdLevel);
         return compressor.Wrap(bytes).Length;
     }
 
     /// <summary>Batch-1 p50 of both models, interleaved in rounds so machine drift hits them alike.</summary>
-    private static (double Fp32, double Int8) Latency(byte[] fp32, byte[] int8, float[] sample, int[] sampleShape, int threads, int runs)
+    internal static (double Fp32, double Int8) Latency(byte[] fp32, byte[] int8, float[] sample, int[] sampleShape, int threads, int runs)
     {
         using var a = new Timed(fp32, sample, sampleShape, threads);
         using var b = new Timed(int8, sample, sampleShape, threads);
