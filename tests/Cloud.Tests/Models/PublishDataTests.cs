@@ -35,6 +35,26 @@ public sealed class PublishDataTests(ModelsCloudFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_uint8_nhwc_model_publishes_as_fp32_judged_on_its_own_byte_valued_tensors()
+    {
+        var model = File.ReadAllBytes(RepoPaths.Model("byo/byo-nhwc-uint8.onnx"));
+        var lines = new StringBuilder();
+        foreach (var digit in HeldOut.Digits.Take(120))
+        {
+            var paper = digit.Pixels.Select(p => TestImages.InkToPaper(p).ToString(CultureInfo.InvariantCulture));
+            lines.Append("{\"tensor\":[").AppendJoin(',', paper).Append("],\"label\":\"").Append(digit.Label.ToString(CultureInfo.InvariantCulture)).Append("\"}\n");
+        }
+
+        using var response = await Http.PostAsync(
+            "/v1/models/byo-uint8/1.0.0", ModelsCloudFixture.Form(model, "byo/byo-nhwc-uint8.manifest.json", false, ("heldout", lines.ToString())), Ct);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var manifest = await response.ReadAsync(EdgeJsonContext.Default.ModelManifest, Ct);
+        Assert.Equal(120, manifest.Metrics!.HeldOutCount);
+        Assert.InRange(manifest.Metrics.Fp32Accuracy!.Value, 0.9, 1.0);
+    }
+
+    [Fact]
     public async Task Int8_of_an_opset_8_model_is_refused_naming_the_opset_and_the_fp32_way_out()
     {
         // Opsets 9–12 are upgraded before quantizing; older ones are refused. The same Gemm/Relu/Softmax graph reads the same at 8.
