@@ -27,11 +27,26 @@ internal static class RangeCollector
             return minMax;
         }
 
-        if (method == CalibrationMethod.Entropy)
+        var clipped = method == CalibrationMethod.Entropy
+            ? EntropyCalibrator.Collect(runner, minMax, inputName, data, outputs, batchSize)
+            : Percentile(runner, minMax, inputName, data, outputs, percentile, batchSize);
+
+        // Gates (Sigmoid, HardSigmoid: squeeze-excite, attention) are bounded by construction and their values pile up
+        // at both ends; clipping them as outliers saturates every gate (measured: an SE model fell from 94 % to 16 %).
+        foreach (var gate in model.Graph.Node.Where(n => n.OpType is "Sigmoid" or "HardSigmoid").SelectMany(n => n.Output))
         {
-            return EntropyCalibrator.Collect(runner, minMax, inputName, data, outputs, batchSize);
+            if (minMax.TryGetValue(gate, out var observed))
+            {
+                clipped[gate] = observed;
+            }
         }
 
+        return clipped;
+    }
+
+    private static Dictionary<string, TensorRange> Percentile(
+        BatchRunner runner, Dictionary<string, TensorRange> minMax, string inputName, TensorSet data, List<string> outputs, double percentile, int batchSize)
+    {
         var histograms = minMax.ToDictionary(kv => kv.Key, _ => new long[Bins], StringComparer.Ordinal);
         Count(histograms[inputName], minMax[inputName], data.Samples.SelectMany(s => s).ToArray());
         runner.Run(data, outputs, (name, values, _, _) => Count(histograms[name], minMax[name], values), batchSize);
