@@ -36,6 +36,21 @@ internal sealed class ExportGraphs
         return g.Model(opset);
     }
 
+    /// <summary>Two outputs, as detection-style and multi-head exports have: the logits and their Softmax.</summary>
+    public static byte[] TwoOutputs()
+    {
+        var g = new ExportGraphs();
+        g.Input("input", 3, 8, 8);
+        g.Node("Conv", "conv", ["input", g.Initializer("conv.weight", 4, 3, 3, 3), g.Initializer("conv.bias", 4)], ["conv_out"]);
+        g.Node("GlobalAveragePool", "pool", ["conv_out"], ["pool_out"]);
+        g.Node("Flatten", "flatten", ["pool_out"], ["flat"]);
+        g.Node("Gemm", "fc", ["flat", g.Initializer("fc.weight", 4, 5), g.Initializer("fc.bias", 5)], ["logits"]);
+        g.Node("Softmax", "softmax", ["logits"], ["probabilities"], Int("axis", 1));
+        g.Output("logits", 5);
+        g.Output("probabilities", 5);
+        return g.Model(13);
+    }
+
     /// <summary>Opset 10: Conv → Clip(min, max attributes: ReLU6) → MaxPool → Flatten → Gemm.</summary>
     public static byte[] ClipAttributes(long opset = 10)
     {
