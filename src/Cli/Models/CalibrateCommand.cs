@@ -54,6 +54,11 @@ internal static class CalibrateCommand
             });
 
             Print(context.Console, manifest, result!);
+            if (result!.Golden.Count < count && count * (long)manifest.Input.Channels * manifest.Input.Height * manifest.Input.Width > ModelCalibrator.MaxGoldenValues)
+            {
+                context.Console.MarkupLine($"[yellow]{result.Golden.Count} golden sample(s), not {count}:[/] each holds the whole raw input, and the manifest must fit in a device's update message ({ModelCalibrator.MaxGoldenValues} values at most).");
+            }
+
             manifest.Temperature = result!.Temperature;
             manifest.Metrics ??= new ModelMetrics();
             manifest.Metrics.EceBefore = Math.Round(result.Before.Ece, 6);

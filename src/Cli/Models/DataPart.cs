@@ -30,13 +30,27 @@ internal static class DataPart
                 throw new CloudException($"--{part}: {e.Message}", ExitCodes.Usage, e);
             }
 
-            using var lines = new MemoryStream();
-            data.WriteJsonLines(lines);
-            bytes = lines.ToArray();
+            try
+            {
+                using var lines = new MemoryStream();
+                data.WriteJsonLines(lines);
+                bytes = lines.ToArray();
+            }
+            catch (IOException e)
+            {
+                throw new CloudException($"--{part} '{path}' is too large to send in one upload ({e.Message}); send a representative subset", ExitCodes.Usage, e);
+            }
         }
         else if (File.Exists(path))
         {
-            bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+            try
+            {
+                bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CloudException($"--{part} '{Path.GetFullPath(path)}' cannot be read: {e.Message}", ExitCodes.Usage, e);
+            }
         }
         else
         {

@@ -81,6 +81,7 @@ internal sealed class ModelPublisher : IDisposable
                 RequireData(upload);
             }
 
+            CheckManifestSize(upload.Manifest);
             var heldOut = upload.HeldOut is null ? null : Prepare(upload.Manifest, upload.HeldOut, labelled: true, "held-out");
             return upload.Quantize ? Quantize(upload, source, heldOut) : AsIs(upload, source, heldOut);
         }
@@ -114,10 +115,18 @@ internal sealed class ModelPublisher : IDisposable
         }
     }
 
-    private static TensorSet Prepare(ModelManifest manifest, LabeledData data, bool labelled, string what)
+    private TensorSet Prepare(ModelManifest manifest, LabeledData data, bool labelled, string what) =>
+        PreparedData.From(manifest, data, labelled, what, _options.MaxDataValues).Tensors;
+
+    /// <summary>Golden samples of a large input can outgrow what a device takes in an update; refused here, not on every device.</summary>
+    private void CheckManifestSize(ModelManifest manifest)
     {
-        var prepared = PreparedData.From(manifest, data, labelled, what);
-        return prepared.Tensors;
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(manifest, EdgeJsonContext.Default.ModelManifest).Length;
+        if (bytes > _options.MaxManifestBytes)
+        {
+            throw new ModelPublishException(string.Create(CultureInfo.InvariantCulture,
+                $"the manifest is {bytes} bytes ({manifest.Golden.Length} golden samples); devices take at most {_options.MaxManifestBytes} in an update: keep fewer golden samples (edge models calibrate --golden 1) or none"));
+        }
     }
 
     private (ModelManifest, byte[], PublishedModel) Quantize(ModelUpload upload, string source, TensorSet? heldOut)

@@ -19,6 +19,17 @@ internal sealed class ModelRegistryOptions
     [Range(-100.0, 100.0)]
     public double MaxTop1DropPoints { get; set; } = 1.0;
 
+    /// <summary>
+    /// Preprocessed values one data part (calibration or held-out) may hold: samples × the model's input size. The bound
+    /// is on what the data becomes, not its bytes: a tiny image expands to a whole model input.
+    /// </summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxDataValues { get; set; } = Edge.ModelTools.Data.PreparedData.DefaultMaxValues;
+
+    /// <summary>The published manifest's JSON at most: it travels inside the device's desired message (1 MiB, base64).</summary>
+    [Range(1024, 700 * 1024)]
+    public int MaxManifestBytes { get; set; } = 512 * 1024;
+
     /// <summary>Calibration samples the per-layer error report runs on (every intermediate tensor, twice): the slow part of a publish.</summary>
     [Range(1, 1_000_000)]
     public int LayerErrorSamples { get; set; } = 64;

@@ -140,11 +140,12 @@ internal sealed partial class RolloutService
             return UpdateState.Applied;
         }
 
-        // A report naming the rollout counts whatever the device runs: refusing a package for another model
-        // (WrongModel) must fail the device, not leave the rollout waiting for it forever.
+        // A report naming the rollout counts even from a device running another model, but only as a failure:
+        // refusing the package (WrongModel) must fail the device, not leave the rollout waiting for it forever,
+        // and such a device can never have applied it.
         if (status.RolloutId is { } id)
         {
-            return id == rollout.Id ? status.State : null;
+            return id == rollout.Id && (sameModel || status.State is UpdateState.Failed or UpdateState.RolledBack) ? status.State : null;
         }
 
         return sameModel && status.TargetVersion == rollout.Version && status.At >= rollout.CreatedAt ? status.State : null;

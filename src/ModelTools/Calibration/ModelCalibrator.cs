@@ -33,6 +33,12 @@ public static class ModelCalibrator
 {
     public const int MinimumSamples = 20;
 
+    /// <summary>
+    /// Raw values all golden samples may hold together (~300 KB of manifest JSON): the manifest travels in the device's
+    /// desired message, capped at 1 MiB as base64. A 3×224×224 input gets none; say so rather than break every update.
+    /// </summary>
+    public const int MaxGoldenValues = 32 * 1024;
+
     /// <param name="progress">Samples run through the model so far, of <c>data.Count</c>.</param>
     /// <exception cref="DataSetException">Too few samples, labels the model does not have, or a tensor that does not fit.</exception>
     public static CalibrationResult Calibrate(ModelManifest manifest, byte[] model, LabeledData data, int golden = 3, IProgress<int>? progress = null)
@@ -74,6 +80,7 @@ public static class ModelCalibrator
     private static List<GoldenSample> Golden(
         ModelManifest manifest, byte[] model, TensorSet set, float[][] rows, List<int> candidates, OutputKind kind, double temperature, int count)
     {
+        count = Math.Min(count, MaxGoldenValues / set.SampleLength);
         if (count <= 0)
         {
             return [];
@@ -123,7 +130,10 @@ public static class ModelCalibrator
             var c = input.Layout switch { InputLayouts.Nhwc => i % channels, InputLayouts.Flat => 0, _ => i / plane };
             var mean = p.Mean[p.Mean.Length == 1 ? 0 : c];
             var std = p.Std[p.Std.Length == 1 ? 0 : c];
-            raw[i] = ((x[i] * std) + mean) / p.RawScale;
+            // Pixels come back as 210.99998 where the source held 211: snapped, they stay exact and shorter in JSON.
+            var value = ((x[i] * std) + mean) / p.RawScale;
+            var whole = MathF.Round(value);
+            raw[i] = MathF.Abs(value - whole) < 1e-3f ? whole : value;
         }
 
         return raw;

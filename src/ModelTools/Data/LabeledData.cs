@@ -15,6 +15,11 @@ public sealed class LabeledData
     /// <summary>File types an ImageFolder contributes; anything else in it is counted in <see cref="Ignored"/>.</summary>
     public static readonly IReadOnlySet<string> ImageExtensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".png", ".jpg", ".jpeg" };
 
+    // Links are not followed: a loop (a/loop → a) would count the same images again and again.
+    private static readonly EnumerationOptions Walk = new() { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint | FileAttributes.Hidden | FileAttributes.System };
+
+    private static readonly EnumerationOptions Top = new() { AttributesToSkip = FileAttributes.ReparsePoint | FileAttributes.Hidden | FileAttributes.System };
+
     private LabeledData(string source, IReadOnlyList<LabeledSample> samples, int ignored)
     {
         Source = source;
@@ -75,10 +80,10 @@ public sealed class LabeledData
         var ignored = 0;
         try
         {
-            foreach (var folder in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
+            foreach (var folder in Directory.GetDirectories(root, "*", Top).Order(StringComparer.Ordinal))
             {
                 var label = Path.GetFileName(folder);
-                foreach (var file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                foreach (var file in Directory.GetFiles(folder, "*", Walk).Order(StringComparer.Ordinal))
                 {
                     if (!ImageExtensions.Contains(Path.GetExtension(file)))
                     {

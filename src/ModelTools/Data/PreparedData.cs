@@ -13,6 +13,12 @@ internal sealed class PreparedData
 {
     private const int NamedSkips = 5;
 
+    /// <summary>
+    /// Preprocessed values held at most, by default: 128 Mi floats (512 MiB), about 890 samples of a 224×224 RGB
+    /// model. A 69-byte PNG becomes a whole input, so without a bound a small upload could ask for hundreds of GB.
+    /// </summary>
+    public const long DefaultMaxValues = 128L * 1024 * 1024;
+
     private PreparedData(TensorSet tensors, int skipped, IReadOnlyList<string> skips)
     {
         Tensors = tensors;
@@ -29,7 +35,7 @@ internal sealed class PreparedData
     public IReadOnlyList<string> Skips { get; }
 
     /// <exception cref="DataSetException">Labels missing or unknown to the model, a tensor that does not fit, or nothing usable.</exception>
-    public static PreparedData From(ModelManifest manifest, LabeledData data, bool labelled, string what)
+    public static PreparedData From(ModelManifest manifest, LabeledData data, bool labelled, string what, long maxValues = DefaultMaxValues)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(data);
@@ -40,6 +46,12 @@ internal sealed class PreparedData
         }
 
         var preprocessor = new Preprocessor(manifest.Input);
+        if ((long)data.Count * preprocessor.Length > maxValues)
+        {
+            throw new DataSetException(string.Create(CultureInfo.InvariantCulture,
+                $"{what} '{data.Source}' has {data.Count} samples of {preprocessor.Length} values each; at most {maxValues / preprocessor.Length} fit the {maxValues} values this pipeline holds: send a representative subset"));
+        }
+
         var samples = new List<float[]>(data.Count);
         var labels = labelled ? new List<int>(data.Count) : null;
         var skips = new List<string>();

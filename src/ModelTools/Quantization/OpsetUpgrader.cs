@@ -39,6 +39,11 @@ internal static class OpsetUpgrader
             var upgrade = new NodeUpgrade(graph, node, opset, source, probed);
             switch (node.OpType)
             {
+                // Resize took (X, scales) until opset 11; it sits in the unchanged list for 11 and 12.
+                case "Upsample":
+                case "Resize" when opset < 11:
+                    upgrade.ToResize13();
+                    break;
                 case var op when Unchanged.Contains(op):
                     break;
                 case "Clip" when opset < 11:
@@ -70,10 +75,6 @@ internal static class OpsetUpgrader
                     break;
                 case "BatchNormalization":
                     upgrade.DropSpatial();
-                    break;
-                case "Upsample":
-                case "Resize" when opset < 11:
-                    upgrade.ToResize13();
                     break;
                 default:
                     throw upgrade.Refusal("this quantizer does not know how it changed by opset 13");

@@ -32,6 +32,8 @@ internal sealed class QdqPlan
 
     private readonly IReadOnlySet<string> _excluded;
 
+    private HashSet<string> _integers = [];
+
     private QdqPlan(GraphIndex index, IReadOnlySet<string> excluded)
     {
         Index = index;
@@ -69,6 +71,7 @@ internal sealed class QdqPlan
         var graph = Index.Graph;
         var inputs = graph.Input.Where(i => !Index.Initializers.ContainsKey(i.Name)).ToList();
         InputName = inputs[0].Name;
+        _integers = IntegerTensors(graph);
         var planned = new HashSet<string>(StringComparer.Ordinal);
         void Add(string tensor)
         {
@@ -117,6 +120,7 @@ internal sealed class QdqPlan
         "Conv" or "Gemm" or "MatMul" when node.Input.Count >= 2 && !IsFloatInitializer(node.Input[1]) =>
             "its weight is not a float initializer (computed, or held in a Constant node)",
         "Gemm" or "MatMul" => "transposed input or a weight that is not 2-D",
+        "Add" or "Mul" or "Concat" when node.Input.Any(_integers.Contains) => "it computes integers (shapes or indices), not activations",
         "Add" or "Mul" => "one operand is a constant",
         "Concat" => "one input is a constant",
         _ when SameScale.Contains(node.OpType) || OwnScale.Contains(node.OpType) => node.Input.Count > 0 && !planned.Contains(node.Input[0])
@@ -132,14 +136,44 @@ internal sealed class QdqPlan
         _ => node.Input.Take(1),
     };
 
+    /// <summary>
+    /// Tensors that hold integers, not activations: shape arithmetic (PyTorch's <c>x.view(b, c)</c> is Shape → Gather →
+    /// Concat → Reshape), casts to integer types and integer initializers, followed through the ops that carry them.
+    /// A Q/DQ pair on one of them does not even load.
+    /// </summary>
+    private static HashSet<string> IntegerTensors(GraphProto graph)
+    {
+        var integers = graph.Initializer.Where(t => t.DataType != (int)TensorProto.Types.DataType.Float).Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        integers.UnionWith(graph.Input.Where(i => i.Type?.TensorType is { } t && t.ElemType != (int)TensorProto.Types.DataType.Float).Select(i => i.Name));
+        foreach (var node in graph.Node)
+        {
+            var integer = node.OpType switch
+            {
+                "Shape" or "Size" or "NonZero" or "ArgMax" or "ArgMin" => true,
+                "Cast" => GraphIndex.IntAttribute(node, "to", (int)TensorProto.Types.DataType.Float) != (int)TensorProto.Types.DataType.Float,
+                "Constant" => node.Attribute.FirstOrDefault(a => a.Name == "value")?.T is { } t && t.DataType != (int)TensorProto.Types.DataType.Float,
+                "Gather" or "Slice" or "Squeeze" or "Unsqueeze" or "Reshape" or "Identity" or "Flatten" or "Transpose" => node.Input.Count > 0 && integers.Contains(node.Input[0]),
+                "Where" => node.Input.Skip(1).Any(integers.Contains),
+                "Concat" or "Add" or "Sub" or "Mul" or "Div" or "Min" or "Max" or "Range" or "Equal" => node.Input.Any(integers.Contains),
+                _ => false,
+            };
+            if (integer)
+            {
+                integers.UnionWith(node.Output);
+            }
+        }
+
+        return integers;
+    }
+
     private bool CanQuantize(NodeProto node) => node.OpType switch
     {
         // Weights must be constant float initializers; Add needs two activations (a constant addend stays float).
         "Conv" => node.Input.Count >= 2 && IsFloatInitializer(node.Input[1]) && !Index.IsConstant(node.Input[0]),
         "Gemm" or "MatMul" => node.Input.Count >= 2 && IsFloatInitializer(node.Input[1]) && Index.Initializers[node.Input[1]].Dims.Count == 2
             && !Index.IsConstant(node.Input[0]) && GraphIndex.IntAttribute(node, "transA", 0) == 0,
-        "Add" or "Mul" => node.Input.Count == 2 && node.Input.All(i => !Index.IsConstant(i)),
-        "Concat" => node.Input.Count > 0 && node.Input.All(i => !Index.IsConstant(i)),
+        "Add" or "Mul" => node.Input.Count == 2 && node.Input.All(i => !Index.IsConstant(i) && !_integers.Contains(i)),
+        "Concat" => node.Input.Count > 0 && node.Input.All(i => !Index.IsConstant(i) && !_integers.Contains(i)),
         _ => false,
     };
 

@@ -10,13 +10,15 @@ using Xunit;
 public sealed class RolloutHaltTests(RolloutsFixture fixture) : IClassFixture<RolloutsFixture>
 {
     [Fact]
-    public async Task A_device_running_another_model_that_refuses_the_package_fails_instead_of_keeping_the_rollout_waiting()
+    public async Task A_device_running_another_model_can_fail_the_rollout_by_refusing_its_package_but_never_complete_it()
     {
         using var deadline = Deadline.Within(TimeSpan.FromSeconds(60));
         var ct = deadline.Token;
         await using var other = await FakeDevice.ConnectAsync(fixture.Host.MqttPort, "other-model-1", ct, new FakeModel("some-other-model", "1.0.0", "1.0.0"));
         var rollout = await fixture.CreateAsync($$"""{"model":"{{RolloutsFixture.Model}}","version":"{{RolloutsFixture.NewVersion}}","scope":"Device","target":"other-model-1","canaryPercent":100,"maxFailureShare":0}""", ct);
 
+        // A device running another model can never have applied this one: its forged or confused Applied is ignored.
+        await other.StatusAsync(rollout.Id, UpdateState.Applied, ct);
         await other.StatusAsync(rollout.Id, UpdateState.Failed, ct, UpdateFailure.WrongModel);
         var halted = await fixture.Rollouts.WaitForAsync(rollout.Id, r => r.State != RolloutState.Canary, ct);
 

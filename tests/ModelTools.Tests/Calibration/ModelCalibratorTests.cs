@@ -35,17 +35,42 @@ public sealed class ModelCalibratorTests
     }
 
     [Fact]
-    public void Golden_samples_are_correct_answers_of_distinct_classes_that_the_agents_preprocessing_reproduces()
+    public void Golden_samples_are_correct_answers_of_distinct_classes_in_raw_units()
+    {
+        var manifest = Quantized.Manifest("byo/byo-opset9-softmax");
+        var model = File.ReadAllBytes(RepoPaths.Model("byo/" + manifest.File));
+
+        var result = ModelCalibrator.Calibrate(manifest, model, LabeledData.Read(RepoPaths.Model("byo/data/byo-opset9-softmax-calibration.jsonl")), golden: 3);
+
+        Assert.Equal(3, result.Golden.Count);
+        Assert.Equal(3, result.Golden.Select(g => g.ExpectedTop1).Distinct().Count());
+        var preprocessor = new Preprocessor(manifest.Input);
+        Assert.All(result.Golden, g => Assert.Equal(preprocessor.Length, g.Pixels.Length));
+
+        // Raw digits are whole numbers 0..16; undoing the preprocessing gives them back exactly.
+        Assert.All(result.Golden.SelectMany(g => g.Pixels), v => Assert.Equal(MathF.Round(v), v));
+    }
+
+    [Fact]
+    public void Golden_samples_of_a_large_input_are_limited_so_the_manifest_fits_a_device_update()
     {
         var manifest = Quantized.Manifest("byo/byo-text-48x192");
         var model = File.ReadAllBytes(RepoPaths.Model("byo/" + manifest.File));
 
-        var result = ModelCalibrator.Calibrate(manifest, model, LabeledData.Read(RepoPaths.Model("byo/data/byo-text-48x192-calibration.jsonl")), golden: 2);
+        var result = ModelCalibrator.Calibrate(manifest, model, LabeledData.Read(RepoPaths.Model("byo/data/byo-text-48x192-calibration.jsonl")), golden: 3);
 
-        Assert.Equal(2, result.Golden.Count);
-        Assert.Equal([0, 1], result.Golden.Select(g => g.ExpectedTop1).Order());
-        var preprocessor = new Preprocessor(manifest.Input);
-        Assert.All(result.Golden, g => Assert.Equal(preprocessor.Length, g.Pixels.Length));
+        Assert.InRange(result.Golden.Sum(g => g.Pixels.Length), 1, ModelCalibrator.MaxGoldenValues);
+    }
+
+    [Fact]
+    public void Data_that_would_expand_past_the_value_budget_is_refused_before_it_is_decoded()
+    {
+        var manifest = Quantized.Manifest("byo/byo-text-48x192");
+        var data = LabeledData.Read(RepoPaths.Model("byo/data/byo-text-48x192-calibration.jsonl"));
+
+        var e = Assert.Throws<DataSetException>(() => PreparedData.From(manifest, data, labelled: false, "calibration", maxValues: 10 * 3 * 48 * 192));
+
+        Assert.Contains("at most 10 fit", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -51,6 +51,27 @@ internal sealed class ExportGraphs
         return g.Model(13);
     }
 
+    /// <summary>
+    /// PyTorch's <c>x.view(x.size(0), -1)</c> with a dynamic batch: Shape → Gather → Unsqueeze → Concat(int64) →
+    /// Reshape, beside the float path Conv → Relu → GlobalAveragePool → Reshape → Gemm.
+    /// </summary>
+    public static byte[] DynamicBatchView()
+    {
+        var g = new ExportGraphs();
+        g.Input("input", 3, 8, 8);
+        g.Node("Conv", "conv", ["input", g.Initializer("conv.weight", 4, 3, 3, 3), g.Initializer("conv.bias", 4)], ["conv_out"]);
+        g.Node("Relu", "relu", ["conv_out"], ["relu_out"]);
+        g.Node("GlobalAveragePool", "pool", ["relu_out"], ["pool_out"]);
+        g.Node("Shape", "shape", ["pool_out"], ["shape_out"]);
+        g.Node("Gather", "batch", ["shape_out", g.Int64s("zero")], ["batch_out"], Int("axis", 0));
+        g.Node("Unsqueeze", "unsqueeze", ["batch_out", g.Int64s("axes", 0)], ["batch_1d"]);
+        g.Node("Concat", "view_shape", ["batch_1d", g.Int64s("minus_one", -1)], ["view_shape_out"], Int("axis", 0));
+        g.Node("Reshape", "view", ["pool_out", "view_shape_out"], ["flat"]);
+        g.Node("Gemm", "fc", ["flat", g.Initializer("fc.weight", 5, 4), g.Initializer("fc.bias", 5)], ["logits"], Int("transB", 1));
+        g.Output("logits", 5);
+        return g.Model(13);
+    }
+
     /// <summary>Opset 10: Conv → Clip(min, max attributes: ReLU6) → MaxPool → Flatten → Gemm.</summary>
     public static byte[] ClipAttributes(long opset = 10)
     {
@@ -154,6 +175,24 @@ internal sealed class ExportGraphs
         node.Output.Add(name);
         node.Attribute.Add(new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = Tensor(name, dims) });
         _graph.Node.Add(node);
+        return name;
+    }
+
+    /// <summary>An int64 initializer: a scalar without values given as zero, else a 1-D list.</summary>
+    private string Int64s(string name, params long[] values)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        if (values.Length == 0)
+        {
+            tensor.Int64Data.Add(0);
+        }
+        else
+        {
+            tensor.Dims.Add(values.Length);
+            tensor.Int64Data.AddRange(values);
+        }
+
+        _graph.Initializer.Add(tensor);
         return name;
     }
 

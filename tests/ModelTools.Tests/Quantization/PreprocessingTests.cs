@@ -74,6 +74,17 @@ public sealed class PreprocessingTests
     }
 
     [Fact]
+    public void Shape_arithmetic_of_a_dynamic_batch_view_stays_integer_and_the_int8_model_loads()
+    {
+        var int8 = ModelQuantizer.Quantize(ExportGraphs.DynamicBatchView(), "view.onnx", Random(16, seed: 5), new QuantizationOptions());
+
+        Assert.Contains(int8.Layers, l => l.OpType == "Conv");
+        Assert.DoesNotContain(int8.Layers, l => l.OpType == "Concat");
+        var rows = ModelEvaluator.Rows(int8.Bytes, "view INT8", Random(4, seed: 6));
+        Assert.All(rows, r => Assert.Equal(5, r.Length));
+    }
+
+    [Fact]
     public void A_softmax_on_an_inner_axis_at_opset_11_is_refused_naming_the_node()
     {
         var e = Assert.Throws<QuantizationException>(() =>
