@@ -33,7 +33,7 @@ internal static class ModelQuantizer
         var type = ActivationTypes.Resolve(options.ActivationType);
 
         var model = original.Clone();
-        var plan = QdqPlan.Create(model, Excluded(model.Graph, options.Exclude, source));
+        var plan = QdqPlan.Create(model, Excluded(parsed.Graph, model.Graph, options.Exclude, source));
         var ranges = RangeCollector.Collect(
             original, plan.Tensors.Where(t => !plan.Aliases.ContainsKey(t)).ToList(), calibration,
             options.CalibrationMethod, options.Percentile, options.CalibrationBatchSize);
@@ -48,10 +48,17 @@ internal static class ModelQuantizer
     }
 
     /// <summary>The excluded names, each checked to be a node of the model (a typo would otherwise silently quantize it).</summary>
-    private static HashSet<string> Excluded(GraphProto graph, IReadOnlyList<string> exclude, string source)
+    private static HashSet<string> Excluded(GraphProto uploaded, GraphProto graph, IReadOnlyList<string> exclude, string source)
     {
         var names = graph.Node.Select(QdqPlan.NodeName).ToHashSet(StringComparer.Ordinal);
         var unknown = exclude.Where(e => !names.Contains(e)).ToList();
+        var folded = unknown.Where(u => uploaded.Node.Any(n => QdqPlan.NodeName(n) == u)).ToList();
+        if (folded.Count > 0)
+        {
+            throw new QuantizationException(
+                $"cannot exclude {string.Join(", ", folded.Select(u => $"'{u}'"))}: pre-processing folded it into a neighbour (a BatchNormalization into the Conv before it, a Constant into an initializer); exclude the node it was folded into");
+        }
+
         if (unknown.Count > 0)
         {
             var quantizable = graph.Node.Where(n => n.OpType is "Conv" or "Gemm" or "MatMul" or "Add" or "Mul" or "Concat").Select(QdqPlan.NodeName).Take(10);

@@ -85,6 +85,16 @@ public sealed class PreprocessingTests
     }
 
     [Fact]
+    public void Excluding_a_batch_norm_that_pre_processing_folds_away_says_so_and_what_to_exclude_instead()
+    {
+        var e = Assert.Throws<QuantizationException>(() => ModelQuantizer.Quantize(
+            ExportGraphs.ConvBatchNormInConstants(11), "bn.onnx", Random(8, seed: 7), new QuantizationOptions { Exclude = ["bn"] }));
+
+        Assert.Contains("'bn'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("folded it into", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_softmax_on_an_inner_axis_at_opset_11_is_refused_naming_the_node()
     {
         var e = Assert.Throws<QuantizationException>(() =>
