@@ -397,6 +397,10 @@ def generate_more(split):
         write_jsonl(os.path.join(DATA, f"{name}-calibration.jsonl"), digit_rows(cal_px, to_label(cal_y), names))
         write_jsonl(os.path.join(DATA, f"{name}-heldout.jsonl"), digit_rows(test_px, to_label(test_y), names))
 
+    # 0. Data for the NHWC uint8 model above (not retrained): the digits as the 0..255 paper pixels it was trained on.
+    write_jsonl(os.path.join(DATA, "byo-nhwc-uint8-calibration.jsonl"), digit_rows(paper(cal_px), cal_y, DIGIT_LABELS))
+    write_jsonl(os.path.join(DATA, "byo-nhwc-uint8-heldout.jsonl"), digit_rows(paper(test_px), test_y, DIGIT_LABELS))
+
     # 1. opset 9, final Softmax.
     C.seed_everything(7)
     name = "byo-opset9-softmax"

@@ -33,6 +33,7 @@ public sealed class BringYourOwnModelTests
     {
         // model (models/{name}.onnx + manifest), calibration data, held-out data
         { "byo/byo-flat-softmax", "data/digits-calibration.json", "data/digits-heldout.json" },
+        { "byo/byo-nhwc-uint8", "byo/data/byo-nhwc-uint8-calibration.jsonl", "byo/data/byo-nhwc-uint8-heldout.jsonl" },
         { "byo/byo-opset9-softmax", "byo/data/byo-opset9-softmax-calibration.jsonl", "byo/data/byo-opset9-softmax-heldout.jsonl" },
         { "byo/byo-sigmoid-okng", "byo/data/byo-sigmoid-okng-calibration.jsonl", "byo/data/byo-sigmoid-okng-heldout.jsonl" },
         { "byo/byo-text-48x192", "byo/data/byo-text-48x192-calibration.jsonl", "byo/data/byo-text-48x192-heldout.jsonl" },
