@@ -72,6 +72,53 @@ internal sealed class ExportGraphs
         return g.Model(13);
     }
 
+    /// <summary>Opset 10: Pad (pads attribute) → Conv → Relu → Resize(X, scales) ×2 nearest → GlobalAveragePool → Flatten → Gemm.</summary>
+    public static byte[] PadResizeAttributes()
+    {
+        var g = new ExportGraphs();
+        g.Input("input", 3, 8, 8);
+        g.Node("Pad", "pad", ["input"], ["padded"], Ints("pads", 0, 0, 1, 1, 0, 0, 1, 1));
+        g.Node("Conv", "conv", ["padded", g.Initializer("conv.weight", 4, 3, 3, 3), g.Initializer("conv.bias", 4)], ["conv_out"]);
+        g.Node("Relu", "relu", ["conv_out"], ["relu_out"]);
+        g.Node("Resize", "resize", ["relu_out", g.Floats("scales", 1, 1, 2, 2)], ["resized"]);
+        g.Node("GlobalAveragePool", "pool", ["resized"], ["pool_out"]);
+        g.Node("Flatten", "flatten", ["pool_out"], ["flat"]);
+        g.Node("Gemm", "fc", ["flat", g.Initializer("fc.weight", 5, 4), g.Initializer("fc.bias", 5)], ["logits"], Int("transB", 1));
+        g.Output("logits", 5);
+        return g.Model(10);
+    }
+
+    /// <summary>Opset 9: Slice (starts/ends/axes attributes) → Conv → Relu → Upsample ×2 → GlobalAveragePool → Flatten → Gemm.</summary>
+    public static byte[] SliceUpsampleAttributes()
+    {
+        var g = new ExportGraphs();
+        g.Input("input", 3, 8, 8);
+        g.Node("Slice", "crop", ["input"], ["cropped"], Ints("axes", 2, 3), Ints("starts", 1, 1), Ints("ends", 7, 7));
+        g.Node("Conv", "conv", ["cropped", g.Initializer("conv.weight", 4, 3, 3, 3), g.Initializer("conv.bias", 4)], ["conv_out"]);
+        g.Node("Relu", "relu", ["conv_out"], ["relu_out"]);
+        g.Node("Upsample", "upsample", ["relu_out", g.Floats("scales", 1, 1, 2, 2)], ["upsampled"]);
+        g.Node("GlobalAveragePool", "pool", ["upsampled"], ["pool_out"]);
+        g.Node("Flatten", "flatten", ["pool_out"], ["flat"]);
+        g.Node("Gemm", "fc", ["flat", g.Initializer("fc.weight", 5, 4), g.Initializer("fc.bias", 5)], ["logits"], Int("transB", 1));
+        g.Output("logits", 5);
+        return g.Model(9);
+    }
+
+    /// <summary>Opset 12: Conv → Split (split attribute) → Add of the halves → GlobalAveragePool → Flatten → Gemm.</summary>
+    public static byte[] SplitAttribute()
+    {
+        var g = new ExportGraphs();
+        g.Input("input", 3, 8, 8);
+        g.Node("Conv", "conv", ["input", g.Initializer("conv.weight", 4, 3, 3, 3), g.Initializer("conv.bias", 4)], ["conv_out"]);
+        g.Node("Split", "split", ["conv_out"], ["half_a", "half_b"], Int("axis", 1), Ints("split", 2, 2));
+        g.Node("Add", "sum", ["half_a", "half_b"], ["summed"]);
+        g.Node("GlobalAveragePool", "pool", ["summed"], ["pool_out"]);
+        g.Node("Flatten", "flatten", ["pool_out"], ["flat"]);
+        g.Node("Gemm", "fc", ["flat", g.Initializer("fc.weight", 5, 2), g.Initializer("fc.bias", 5)], ["logits"], Int("transB", 1));
+        g.Output("logits", 5);
+        return g.Model(12);
+    }
+
     /// <summary>Opset 10: Conv → Clip(min, max attributes: ReLU6) → MaxPool → Flatten → Gemm.</summary>
     public static byte[] ClipAttributes(long opset = 10)
     {
@@ -175,6 +222,15 @@ internal sealed class ExportGraphs
         node.Output.Add(name);
         node.Attribute.Add(new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = Tensor(name, dims) });
         _graph.Node.Add(node);
+        return name;
+    }
+
+    private string Floats(string name, params float[] values)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+        tensor.Dims.Add(values.Length);
+        tensor.FloatData.AddRange(values);
+        _graph.Initializer.Add(tensor);
         return name;
     }
 

@@ -10,7 +10,7 @@ public sealed class PreprocessingTests
 {
     private static readonly int[] Sample = [3, 8, 8];
 
-    public static TheoryData<string> Exports => ["conv-bn-constants-13", "conv-bn-constants-11", "conv-bn-constants-9", "clip-attributes-10", "squeeze-axes-12", "squeeze-excite-11"];
+    public static TheoryData<string> Exports => ["conv-bn-constants-13", "conv-bn-constants-11", "conv-bn-constants-9", "clip-attributes-10", "squeeze-axes-12", "squeeze-excite-11", "pad-resize-10", "slice-upsample-9", "split-12"];
 
     [Theory]
     [MemberData(nameof(Exports))]
@@ -143,6 +143,9 @@ public sealed class PreprocessingTests
         "clip-attributes-10" => ExportGraphs.ClipAttributes(),
         "squeeze-axes-12" => ExportGraphs.SqueezeAxesAttribute(),
         "squeeze-excite-11" => ExportGraphs.SqueezeExcite(),
+        "pad-resize-10" => ExportGraphs.PadResizeAttributes(),
+        "slice-upsample-9" => ExportGraphs.SliceUpsampleAttributes(),
+        "split-12" => ExportGraphs.SplitAttribute(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
