@@ -35,24 +35,6 @@ internal static class OnnxFile
         return model;
     }
 
-    /// <summary>
-    /// <see cref="Parse"/>, then refuses opsets older than QDQ needs (FP32 publishing takes any opset ORT runs). Static
-    /// quantization does not call this: <c>QuantizationPreprocessor</c> upgrades opsets 9–12 first.
-    /// </summary>
-    public static ModelProto ParseForQuantization(ReadOnlySpan<byte> bytes, string source)
-    {
-        var model = Parse(bytes, source);
-        var opset = DefaultOpset(model);
-        if (opset < MinimumOpset)
-        {
-            throw new QuantizationException(
-                $"'{source}' uses opset {opset}; INT8 quantization needs opset {MinimumOpset} or later (per-channel QDQ): " +
-                "re-export the model at opset 13 or later, or publish it as FP32 (--quantize none)");
-        }
-
-        return model;
-    }
-
     public static long DefaultOpset(ModelProto model) =>
         model.OpsetImport.Where(o => string.IsNullOrEmpty(o.Domain) || o.Domain == "ai.onnx").Select(o => o.Version).DefaultIfEmpty(0).Max();
 

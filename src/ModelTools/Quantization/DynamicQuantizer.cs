@@ -15,7 +15,8 @@ internal static class DynamicQuantizer
     public static QuantizedModel Quantize(byte[] fp32Model, string source, QuantizationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var model = OnnxFile.ParseForQuantization(fp32Model, source);
+        // The same pre-processing as static mode: Constant weights become initializers, opsets 9–12 are upgraded.
+        var model = QuantizationPreprocessor.Prepare(OnnxFile.Parse(fp32Model, source), source);
         var graph = model.Graph;
         var index = new GraphIndex(graph);
         var nodes = new List<NodeProto>();

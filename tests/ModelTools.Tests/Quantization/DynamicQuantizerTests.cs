@@ -3,6 +3,7 @@ namespace Edge.ModelTools.Tests.Quantization;
 using Edge.ModelTools.Calibration;
 using Edge.ModelTools.Evaluation;
 using Edge.ModelTools.Quantization;
+using Edge.TestSupport;
 using global::Onnx;
 
 public sealed class DynamicQuantizerTests
@@ -55,5 +56,17 @@ public sealed class DynamicQuantizerTests
 
         Assert.Contains("Conv", int8.FloatOps);
         Assert.True(predictions.Zip(ModelEvaluator.Predict(q.Fp32, "fp32", q.HeldOut)).Count(p => p.First == p.Second) >= 0.99 * q.HeldOut.Count);
+    }
+
+    [Fact]
+    public void An_opset_11_export_is_upgraded_and_quantized_like_in_static_mode()
+    {
+        var manifest = Quantized.Manifest("byo/byo-flat-softmax");
+        var fp32 = File.ReadAllBytes(RepoPaths.Model("byo/" + manifest.File));
+
+        var int8 = ModelQuantizer.Quantize(fp32, manifest.File, new TensorSet([64], []), new QuantizationOptions { Mode = QuantizationMode.Dynamic });
+
+        Assert.Contains(int8.Layers, l => l.OpType == "Gemm");
+        Assert.Contains(OptimizedGraph.OpTypes(int8.Bytes).Keys, op => op is "MatMulInteger" or "DynamicQuantizeMatMul" or "MatMulIntegerToFloat");
     }
 }
