@@ -211,6 +211,7 @@ internal sealed class ModelPublisher : IDisposable
             Int8Agreement = metrics.Int8Agreement,
             PublishedAt = _time.GetUtcNow(),
         };
+        CheckManifestSize(manifest);
         return (manifest, bytes, row);
     }
 

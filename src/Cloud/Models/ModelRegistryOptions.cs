@@ -27,7 +27,7 @@ internal sealed class ModelRegistryOptions
     public long MaxDataValues { get; set; } = Edge.ModelTools.Data.PreparedData.DefaultMaxValues;
 
     /// <summary>The published manifest's JSON at most: it travels inside the device's desired message (1 MiB, base64).</summary>
-    [Range(1024, 700 * 1024)]
+    [Range(1024, 600 * 1024)]
     public int MaxManifestBytes { get; set; } = 512 * 1024;
 
     /// <summary>Calibration samples the per-layer error report runs on (every intermediate tensor, twice): the slow part of a publish.</summary>

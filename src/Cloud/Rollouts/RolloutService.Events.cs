@@ -145,7 +145,12 @@ internal sealed partial class RolloutService
         // and such a device can never have applied it.
         if (status.RolloutId is { } id)
         {
-            return id == rollout.Id && (sameModel || status.State is UpdateState.Failed or UpdateState.RolledBack) ? status.State : null;
+            // Applied only from the model and version the rollout ships (the agent reports the version it now runs).
+            return id != rollout.Id ? null
+                : status.State is UpdateState.Failed or UpdateState.RolledBack ? status.State
+                : !sameModel ? null
+                : status.State == UpdateState.Applied && status.RunningVersion != rollout.Version ? null
+                : status.State;
         }
 
         return sameModel && status.TargetVersion == rollout.Version && status.At >= rollout.CreatedAt ? status.State : null;

@@ -133,7 +133,7 @@ public static class ModelCalibrator
             // Pixels come back as 210.99998 where the source held 211: snapped, they stay exact and shorter in JSON.
             var value = ((x[i] * std) + mean) / p.RawScale;
             var whole = MathF.Round(value);
-            raw[i] = MathF.Abs(value - whole) < 1e-3f ? whole : value;
+            raw[i] = MathF.Abs(value - whole) <= Math.Max(1e-4f, 1e-5f * MathF.Abs(value)) ? whole : value;
         }
 
         return raw;

@@ -15,10 +15,8 @@ public sealed class LabeledData
     /// <summary>File types an ImageFolder contributes; anything else in it is counted in <see cref="Ignored"/>.</summary>
     public static readonly IReadOnlySet<string> ImageExtensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".png", ".jpg", ".jpeg" };
 
-    // Links are not followed: a loop (a/loop → a) would count the same images again and again.
-    private static readonly EnumerationOptions Walk = new() { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint | FileAttributes.Hidden | FileAttributes.System };
-
-    private static readonly EnumerationOptions Top = new() { AttributesToSkip = FileAttributes.ReparsePoint | FileAttributes.Hidden | FileAttributes.System };
+    // Everything is listed (linked files and label folders included); hidden entries are counted as ignored.
+    private static readonly EnumerationOptions Everything = new() { AttributesToSkip = 0 };
 
     private LabeledData(string source, IReadOnlyList<LabeledSample> samples, int ignored)
     {
@@ -80,12 +78,18 @@ public sealed class LabeledData
         var ignored = 0;
         try
         {
-            foreach (var folder in Directory.GetDirectories(root, "*", Top).Order(StringComparer.Ordinal))
+            foreach (var folder in Directory.GetDirectories(root, "*", Everything).Order(StringComparer.Ordinal))
             {
-                var label = Path.GetFileName(folder);
-                foreach (var file in Directory.GetFiles(folder, "*", Walk).Order(StringComparer.Ordinal))
+                if (Path.GetFileName(folder).StartsWith('.'))
                 {
-                    if (!ImageExtensions.Contains(Path.GetExtension(file)))
+                    ignored++;
+                    continue;
+                }
+
+                var label = Path.GetFileName(folder);
+                foreach (var file in FilesUnder(folder).Order(StringComparer.Ordinal))
+                {
+                    if (Path.GetFileName(file).StartsWith('.') || !ImageExtensions.Contains(Path.GetExtension(file)))
                     {
                         ignored++;
                         continue;
@@ -95,7 +99,7 @@ public sealed class LabeledData
                 }
             }
 
-            ignored += Directory.GetFiles(root).Length;
+            ignored += Directory.GetFiles(root, "*", Everything).Length;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -105,6 +109,30 @@ public sealed class LabeledData
         return samples.Count == 0
             ? throw new DataSetException($"image folder '{root}' has no images: it needs one subfolder per label holding .png or .jpg files (the ImageFolder layout)")
             : new LabeledData(root, samples, ignored);
+    }
+
+    /// <summary>
+    /// Files below a label folder. Linked files count; linked subfolders are not entered, so a loop (a/loop → a)
+    /// cannot count the same images again and again.
+    /// </summary>
+    private static IEnumerable<string> FilesUnder(string folder)
+    {
+        var pending = new Stack<string>([folder]);
+        while (pending.TryPop(out var current))
+        {
+            foreach (var file in Directory.GetFiles(current, "*", Everything))
+            {
+                yield return file;
+            }
+
+            foreach (var sub in Directory.GetDirectories(current, "*", Everything))
+            {
+                if (!File.GetAttributes(sub).HasFlag(FileAttributes.ReparsePoint))
+                {
+                    pending.Push(sub);
+                }
+            }
+        }
     }
 
     /// <summary>

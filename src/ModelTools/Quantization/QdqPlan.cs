@@ -151,12 +151,19 @@ internal sealed class QdqPlan
             {
                 "Shape" or "Size" or "NonZero" or "ArgMax" or "ArgMin" => true,
                 "Cast" => GraphIndex.IntAttribute(node, "to", (int)TensorProto.Types.DataType.Float) != (int)TensorProto.Types.DataType.Float,
-                "Constant" => node.Attribute.FirstOrDefault(a => a.Name == "value")?.T is { } t && t.DataType != (int)TensorProto.Types.DataType.Float,
-                "Gather" or "Slice" or "Squeeze" or "Unsqueeze" or "Reshape" or "Identity" or "Flatten" or "Transpose" => node.Input.Count > 0 && integers.Contains(node.Input[0]),
+                "Constant" or "ConstantOfShape" => node.Attribute.FirstOrDefault(a => a.Name == "value")?.T is { } t && t.DataType != (int)TensorProto.Types.DataType.Float,
                 "Where" => node.Input.Skip(1).Any(integers.Contains),
-                "Concat" or "Add" or "Sub" or "Mul" or "Div" or "Min" or "Max" or "Range" or "Equal" => node.Input.Any(integers.Contains),
-                _ => false,
+                "Concat" or "Add" or "Sub" or "Mul" or "Div" or "Mod" or "Min" or "Max" or "Sum" or "Range" or "Equal" or "Less" or "Greater" => node.Input.Any(integers.Contains),
+
+                // Everything else carries its first input's type (Gather, Reshape, Expand, Tile, Abs, Neg, Reduce*,
+                // Split, Pad…: data first, shapes and indices after), so integers flow through ops not named here.
+                _ => node.Input.Count > 0 && integers.Contains(node.Input[0]),
             };
+            if (node.OpType is "TopK" && node.Output.Count > 1)
+            {
+                integers.Add(node.Output[1]);
+            }
+
             if (integer)
             {
                 integers.UnionWith(node.Output);

@@ -64,6 +64,26 @@ public sealed class LabeledDataTests
     }
 
     [Fact]
+    public void An_image_folder_keeps_linked_images_and_label_folders_counts_hidden_files_and_does_not_loop()
+    {
+        using var root = new TempFolder();
+        using var store = new TempFolder();
+        File.WriteAllBytes(Path.Combine(store.Path, "a.png"), TestImages.DigitPng(HeldOut.Digits[0].Pixels));
+        Directory.CreateDirectory(Path.Combine(store.Path, "sevens"));
+        File.WriteAllBytes(Path.Combine(store.Path, "sevens", "s.png"), TestImages.DigitPng(HeldOut.Digits[1].Pixels));
+        Directory.CreateDirectory(Path.Combine(root.Path, "3"));
+        File.CreateSymbolicLink(Path.Combine(root.Path, "3", "a.png"), Path.Combine(store.Path, "a.png"));
+        File.WriteAllBytes(Path.Combine(root.Path, "3", ".hidden.png"), TestImages.DigitPng(HeldOut.Digits[2].Pixels));
+        Directory.CreateSymbolicLink(Path.Combine(root.Path, "3", "loop"), Path.Combine(root.Path, "3"));
+        Directory.CreateSymbolicLink(Path.Combine(root.Path, "7"), Path.Combine(store.Path, "sevens"));
+
+        var data = LabeledData.Read(root.Path);
+
+        Assert.Equal(["3", "7"], data.Samples.Select(s => s.Label));
+        Assert.Equal(1, data.Ignored);
+    }
+
+    [Fact]
     public void An_image_folder_without_images_is_refused()
     {
         using var root = new TempFolder();
