@@ -2,8 +2,8 @@ namespace Edge.Cli.Models;
 
 using System.CommandLine;
 using System.Globalization;
-using System.Security.Cryptography;
 using Edge.Cli.Cloud;
+using Edge.Inference;
 using Edge.ModelTools.Calibration;
 using Edge.ModelTools.Data;
 using Edge.Shared.Models;
@@ -28,14 +28,11 @@ internal static class CalibrateCommand
         };
         command.SetAction((parse, ct) => LocalModelFiles.RunAsync(context.Console, async token =>
         {
+            // The agent's own loader: the same manifest rules, and the model file checked against its size and SHA-256.
             var path = parse.GetRequiredValue(manifestFile).FullName;
-            var manifest = LocalModelFiles.ReadManifest(path);
-            var modelPath = Path.GetFullPath(manifest.File, Path.GetDirectoryName(path)!);
-            var model = LocalModelFiles.ReadBytes(modelPath, "model");
-            if (!string.IsNullOrEmpty(manifest.Sha256) && !string.Equals(Convert.ToHexStringLower(SHA256.HashData(model)), manifest.Sha256.Trim(), StringComparison.OrdinalIgnoreCase))
-            {
-                throw new CloudException($"model '{modelPath}' does not match the manifest's sha256; the file changed since the manifest was written (rerun 'edge models inspect' or fix sha256)", ExitCodes.Usage);
-            }
+            var file = ModelFile.Load(path);
+            var manifest = file.Manifest;
+            var (modelPath, model) = (file.ModelPath, file.ModelBytes);
 
             var count = parse.GetValue(golden);
             if (count is < 0 or > 100)

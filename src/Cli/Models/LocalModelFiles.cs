@@ -43,21 +43,6 @@ internal static class LocalModelFiles
         }
     }
 
-    public static ModelManifest ReadManifest(string path)
-    {
-        try
-        {
-            var manifest = JsonSerializer.Deserialize(ReadBytes(path, "manifest"), EdgeJsonContext.Default.ModelManifest)
-                ?? throw new CloudException($"manifest '{path}' is empty", ExitCodes.Usage);
-            ManifestRules.Validate(manifest, path);
-            return manifest;
-        }
-        catch (JsonException e)
-        {
-            throw new CloudException($"manifest '{path}' is not a model manifest: {e.Message.Split(" Path:", 2)[0]}", ExitCodes.Usage, e);
-        }
-    }
-
     public static async Task WriteManifestAsync(ModelManifest manifest, string path, CancellationToken cancellationToken)
     {
         var full = Path.GetFullPath(path);

@@ -10,7 +10,7 @@ using Edge.Shared.Serialization;
 /// The bytes that were hashed are the bytes handed to ONNX Runtime, so a file swapped between the check
 /// and the load cannot slip through.
 /// </remarks>
-internal sealed class ModelFile
+public sealed class ModelFile
 {
     private ModelFile(string manifestPath, ModelManifest manifest, string modelPath, byte[] modelBytes)
     {
@@ -28,6 +28,7 @@ internal sealed class ModelFile
 
     public byte[] ModelBytes { get; }
 
+    /// <exception cref="ModelLoadException">The manifest or the model cannot be read, is invalid, or does not match its size or SHA-256.</exception>
     public static ModelFile Load(string manifestPath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(manifestPath);

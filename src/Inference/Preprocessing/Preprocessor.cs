@@ -290,6 +290,25 @@ public sealed class Preprocessor
 
     private string ExpectedShape() => string.Create(CultureInfo.InvariantCulture, $"[1,{string.Join(',', SampleShape)}]");
 
+    /// <summary>
+    /// The inverse of <see cref="FromSample"/> for a full sample in the model's layout: the raw-unit values whose
+    /// scaling and normalisation give <paramref name="normalised"/> (golden samples are written in raw units).
+    /// </summary>
+    public void ToRaw(ReadOnlySpan<float> normalised, Span<float> raw)
+    {
+        if (normalised.Length != Length || raw.Length < Length)
+        {
+            throw new ArgumentException($"a sample has {Length} values; got {normalised.Length} into {raw.Length}", nameof(normalised));
+        }
+
+        var plane = Height * Width;
+        for (var i = 0; i < Length; i++)
+        {
+            var (scale, offset) = Affine(IsNhwc ? i % Channels : i / plane, _preprocess.RawScale);
+            raw[i] = (normalised[i] - offset) / scale;
+        }
+    }
+
     private void CheckDestination(Span<float> destination)
     {
         if (destination.Length < Length)

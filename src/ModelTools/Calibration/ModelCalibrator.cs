@@ -101,8 +101,8 @@ public static class ModelCalibrator
             return [];
         }
 
-        var raw = picked.Select(i => Unnormalise(manifest.Input, set.Samples[i])).ToList();
         var preprocessor = new Preprocessor(manifest.Input);
+        var raw = picked.Select(i => Raw(preprocessor, set.Samples[i])).ToList();
         var again = raw.Select(r =>
         {
             var x = new float[preprocessor.Length];
@@ -119,21 +119,15 @@ public static class ModelCalibrator
     }
 
     /// <summary>The raw-unit sample that the manifest's preprocessing turns into <paramref name="x"/>.</summary>
-    private static float[] Unnormalise(ModelInput input, float[] x)
+    private static float[] Raw(Preprocessor preprocessor, float[] x)
     {
-        var p = input.Preprocess;
         var raw = new float[x.Length];
-        var channels = input.Channels;
-        var plane = x.Length / channels;
-        for (var i = 0; i < x.Length; i++)
+        preprocessor.ToRaw(x, raw);
+        for (var i = 0; i < raw.Length; i++)
         {
-            var c = input.Layout switch { InputLayouts.Nhwc => i % channels, InputLayouts.Flat => 0, _ => i / plane };
-            var mean = p.Mean[p.Mean.Length == 1 ? 0 : c];
-            var std = p.Std[p.Std.Length == 1 ? 0 : c];
             // Pixels come back as 210.99998 where the source held 211: snapped, they stay exact and shorter in JSON.
-            var value = ((x[i] * std) + mean) / p.RawScale;
-            var whole = MathF.Round(value);
-            raw[i] = MathF.Abs(value - whole) <= Math.Max(1e-4f, 1e-5f * MathF.Abs(value)) ? whole : value;
+            var whole = MathF.Round(raw[i]);
+            raw[i] = MathF.Abs(raw[i] - whole) <= Math.Max(1e-4f, 1e-5f * MathF.Abs(raw[i])) ? whole : raw[i];
         }
 
         return raw;

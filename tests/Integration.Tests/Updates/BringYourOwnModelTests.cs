@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Edge.Cloud.Rollouts;
 using Edge.Inference;
 using Edge.ModelTools.Calibration;
 using Edge.ModelTools.Data;
@@ -113,7 +114,7 @@ public sealed class BringYourOwnModelTests
         }
 
         var rollout = await Registry.RolloutToDeviceAsync(stack.CloudHttp, name, shipped, EdgeStack.DeviceId, ct);
-        var finished = await WaitFinishedAsync(stack.CloudHttp, rollout.Id, ct);
+        var finished = await WaitFinishedAsync(stack.CloudService<RolloutService>(), rollout.Id, ct);
         Assert.True(finished.State == RolloutState.Completed, $"rollout {finished.State}: {finished.Reason} {string.Join("; ", finished.Devices?.Select(d => $"{d.DeviceId} {d.Phase} {d.State} {d.Failure} {d.Detail} {d.BlocksReceived}/{d.BlocksTotal}") ?? [])}");
 
         // What the published file and manifest imply, computed here with ONNX Runtime directly.
@@ -193,8 +194,10 @@ public sealed class BringYourOwnModelTests
         }
 
         long[] shape = [1, .. preprocessor.BatchShape[1..].Select(d => (long)d)];
+        var bytes = new byte[x.Length];
+        ByteInput.FromFloats(x, bytes);
         using var input = manifest.Input.ElementType == InputElementTypes.Bytes
-            ? OrtValue.CreateTensorValueFromMemory(x.Select(v => (byte)Math.Clamp(MathF.Round(v), 0f, 255f)).ToArray(), shape)
+            ? OrtValue.CreateTensorValueFromMemory(bytes, shape)
             : OrtValue.CreateTensorValueFromMemory(x, shape);
         using var runOptions = new RunOptions();
         using var outputs = session.Run(runOptions, [manifest.Input.Name], [input], [manifest.Output.Name]);
@@ -252,19 +255,21 @@ public sealed class BringYourOwnModelTests
         return (response.StatusCode, body, response.StatusCode == HttpStatusCode.Created ? ReadManifestJson(body) : null);
     }
 
-    /// <summary>The rollout once it leaves its active states, or as it stands after two minutes (the assert says what is missing).</summary>
-    private static async Task<Rollout> WaitFinishedAsync(HttpClient cloud, string id, CancellationToken ct)
+    /// <summary>
+    /// The rollout once it leaves its active states, woken by the cloud's own change events; as it stands after two
+    /// minutes otherwise (the assert then says what is missing).
+    /// </summary>
+    private static async Task<Rollout> WaitFinishedAsync(RolloutService rollouts, string id, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (true)
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(TimeSpan.FromMinutes(2));
+        try
         {
-            var rollout = (await cloud.GetFromJsonAsync($"/v1/rollouts/{id}", EdgeJsonContext.Default.Rollout, ct))!;
-            if (rollout.State is RolloutState.Completed or RolloutState.Halted or RolloutState.Aborted || DateTime.UtcNow > deadline)
-            {
-                return rollout;
-            }
-
-            await Task.Delay(50, ct);
+            return await rollouts.WaitForAsync(id, r => r.State is RolloutState.Completed or RolloutState.Halted or RolloutState.Aborted, limit.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return (await rollouts.GetAsync(id, ct))!;
         }
     }
 
