@@ -18,7 +18,7 @@ internal sealed class BenchCloud : IAsyncDisposable
         App = app;
         _folder = folder;
         MqttPort = mqttPort;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
+        Http = TestCredentials.Client(new Uri($"http://127.0.0.1:{httpPort}"));
     }
 
     public WebApplication App { get; }
@@ -34,7 +34,7 @@ internal sealed class BenchCloud : IAsyncDisposable
     {
         var folder = Directory.CreateTempSubdirectory("edge-bench-cloud-").FullName;
         var (httpPort, mqttPort) = (FreePort.Next(), FreePort.Next());
-        var app = CloudApplication.Create([], new Dictionary<string, string?>
+        var app = CloudApplication.Create([], new Dictionary<string, string?>(TestCredentials.Cloud())
         {
             ["Cloud:Urls"] = $"http://127.0.0.1:{httpPort}",
             ["Storage:ConnectionString"] = $"Data Source={Path.Combine(folder, "cloud.db")}",

@@ -36,7 +36,7 @@ internal static class OfflineBench
         var cloudPort = FreePort.Next();
         var brokerPort = FreePort.Next();
         var cloudDb = Path.Combine(dir, "cloud.db");
-        await using var cloud = CloudApplication.Create([], new Dictionary<string, string?>
+        await using var cloud = CloudApplication.Create([], new Dictionary<string, string?>(TestCredentials.Cloud("bench-offline"))
         {
             ["Cloud:Urls"] = $"http://127.0.0.1:{cloudPort}",
             ["Storage:ConnectionString"] = $"Data Source={cloudDb}",
@@ -51,7 +51,7 @@ internal static class OfflineBench
         await using var httpLink = new TcpFaultProxy(cloudPort);
         await using var mqttLink = new TcpFaultProxy(brokerPort);
         var agentPort = FreePort.Next();
-        await using var agent = AgentApplication.Create([], new Dictionary<string, string?>
+        await using var agent = AgentApplication.Create([], new Dictionary<string, string?>(TestCredentials.Agent("bench-offline"))
         {
             ["Agent:Urls"] = $"http://127.0.0.1:{agentPort}",
             ["Agent:DeviceId"] = "bench-offline",

@@ -45,7 +45,7 @@ internal static class OtaTransferBench
             mosquitto.Port,
             new Dictionary<string, string?> { ["Rollouts:BlockSizeBytes"] = blockSize.ToString(CultureInfo.InvariantCulture) },
             new Dictionary<string, string?> { ["Inference:Manifest"] = RepoPaths.Model("camera-mnv2-v1.manifest.json") });
-        using var cloud = new HttpClient { BaseAddress = stack.CloudUrl, Timeout = TimeSpan.FromMinutes(2) };
+        using var cloud = stack.CreateCloudClient(TimeSpan.FromMinutes(2));
         using var agent = new HttpClient { BaseAddress = stack.AgentUrl };
         var api = new OperatorApi(cloud);
         foreach (var (version, file) in new[] { ("1.0.0", "camera-mnv2-v1"), ("2.0.0", "camera-mnv2-v2") })
@@ -65,7 +65,7 @@ internal static class OtaTransferBench
 
             return Task.CompletedTask;
         };
-        await observer.ConnectAsync(new MqttClientOptionsBuilder().WithClientId("ota-bench").WithTcpServer("127.0.0.1", mosquitto.Port).Build());
+        await observer.ConnectAsync(new MqttClientOptionsBuilder().WithClientId("ota-bench").WithCredentials(TestCredentials.CloudUser, TestCredentials.CloudPassword).WithTcpServer("127.0.0.1", mosquitto.Port).Build());
         await observer.SubscribeAsync(Topics.ModelStatus(DemoStack.DeviceId), MqttQualityOfServiceLevel.AtLeastOnce);
 
         var samples = new ConcurrentQueue<(long Start, double Ms, bool Ok)>();

@@ -21,7 +21,7 @@ internal static class PropagationBench
         var useMosquitto = args.Contains("--mosquitto");
         await using var mosquitto = useMosquitto ? await MosquittoBroker.StartAsync() : null;
         await using var stack = await DemoStack.StartAsync(CancellationToken.None, mosquitto?.Port);
-        using var cloudHttp = new HttpClient { BaseAddress = stack.CloudUrl };
+        using var cloudHttp = stack.CreateCloudClient(TimeSpan.FromSeconds(100));
         var api = new OperatorApi(cloudHttp);
         await api.WaitForDeviceAsync(DemoStack.DeviceId, CancellationToken.None);
         var reports = stack.Cloud.Services.GetRequiredService<ReportedConfigStore>();

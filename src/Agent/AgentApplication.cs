@@ -1,5 +1,6 @@
 namespace Edge.Agent;
 
+using Edge.Agent.CloudClient;
 using Microsoft.AspNetCore.Builder;
 
 /// <summary>
@@ -20,6 +21,7 @@ public static class AgentApplication
             builder.Configuration.AddInMemoryCollection(overrides);
         }
 
+        DeviceCredentialsFile.AddTo(builder.Configuration);
         builder.WebHost.UseUrls(builder.Configuration[$"{Hosting.AgentOptions.Section}:Urls"] ?? new Hosting.AgentOptions().Urls);
         builder.AddAgentServices();
         var app = builder.Build();

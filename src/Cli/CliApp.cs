@@ -7,13 +7,14 @@ using Edge.Cli.Devices;
 using Edge.Cli.Keys;
 using Edge.Cli.Models;
 using Edge.Cli.Rollouts;
+using Edge.Cli.Tokens;
 using Edge.Cli.Thresholds;
 using Spectre.Console;
 
 /// <summary>The root command; tests invoke it in-process with their own console and arguments.</summary>
 internal static class CliApp
 {
-    public static RootCommand Build(IAnsiConsole console)
+    public static RootCommand Build(IAnsiConsole console, Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(console);
         var cloud = CloudOption.Create();
@@ -21,22 +22,23 @@ internal static class CliApp
         {
             cloud,
         };
-        var context = new CliContext(console, cloud, TimeProvider.System);
+        var context = new CliContext(console, cloud, TimeProvider.System, environment ?? Environment.GetEnvironmentVariable);
         root.Subcommands.Add(ModelsCommand.Create(context));
         root.Subcommands.Add(ThresholdsCommand.Create(context));
         root.Subcommands.Add(RolloutsCommand.Create(context));
         root.Subcommands.Add(KeysCommand.Create(context));
         root.Subcommands.Add(DevicesCommand.Create(context));
         root.Subcommands.Add(GroupsCommand.Create(context));
+        root.Subcommands.Add(TokensCommand.Create(context));
         root.Subcommands.Add(LoadControl.CurveCommand.Create(context));
         root.Subcommands.Add(LoadControl.ControllerCommand.Create(context));
         return root;
     }
 
     /// <summary>Bad arguments are reported on <paramref name="console"/> with exit code 2, before any request.</summary>
-    public static Task<int> InvokeAsync(string[] args, IAnsiConsole console, CancellationToken cancellationToken)
+    public static Task<int> InvokeAsync(string[] args, IAnsiConsole console, CancellationToken cancellationToken, Func<string, string?>? environment = null)
     {
-        var parse = Build(console).Parse(args);
+        var parse = Build(console, environment).Parse(args);
         if (parse.Errors.Count == 0)
         {
             return parse.InvokeAsync(new InvocationConfiguration(), cancellationToken);

@@ -24,6 +24,8 @@ public static class CloudApplication
 
         // Unhandled exceptions become a 500 ProblemDetails instead of an empty response.
         app.UseExceptionHandler();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapCloudEndpoints();
         return app;
     }

@@ -36,7 +36,7 @@ internal static class DemoRunner
             "Starting the Cloud (embedded MQTT broker, SQLite, cloud model) and an Agent…",
             _ => DemoStack.StartAsync(ct));
         using var agentHttp = new HttpClient { BaseAddress = stack.AgentUrl, Timeout = TimeSpan.FromSeconds(30) };
-        using var cloudHttp = new HttpClient { BaseAddress = stack.CloudUrl, Timeout = TimeSpan.FromSeconds(30) };
+        using var cloudHttp = stack.CreateCloudClient(TimeSpan.FromSeconds(30));
         var operatorApi = new OperatorApi(cloudHttp);
         await AnsiConsole.Status().StartAsync("Waiting for the agent to connect and report its config…",
             _ => operatorApi.WaitForDeviceAsync(DemoStack.DeviceId, ct));

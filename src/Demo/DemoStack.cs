@@ -21,8 +21,9 @@ internal sealed class DemoStack : IAsyncDisposable
 
     private readonly string _dataDir;
 
-    private DemoStack(WebApplication cloud, WebApplication agent, Uri cloudUrl, Uri agentUrl, string dataDir)
+    private DemoStack(WebApplication cloud, WebApplication agent, Uri cloudUrl, Uri agentUrl, string dataDir, string adminToken)
     {
+        AdminToken = adminToken;
         Cloud = cloud;
         Agent = agent;
         CloudUrl = cloudUrl;
@@ -32,6 +33,9 @@ internal sealed class DemoStack : IAsyncDisposable
 
     public WebApplication Cloud { get; }
 
+    /// <summary>The admin token the cloud made on its first start (as an operator would read it from its file).</summary>
+    public string AdminToken { get; }
+
     public WebApplication Agent { get; }
 
     public Uri CloudUrl { get; }
@@ -39,6 +43,14 @@ internal sealed class DemoStack : IAsyncDisposable
     public Uri AgentUrl { get; }
 
     public bool CloudRunning { get; private set; } = true;
+
+    /// <summary>An operator's client for the cloud, carrying the admin token.</summary>
+    public HttpClient CreateCloudClient(TimeSpan timeout)
+    {
+        var http = new HttpClient { BaseAddress = CloudUrl, Timeout = timeout };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken);
+        return http;
+    }
 
     public LiveConfig AgentConfig => Agent.Services.GetRequiredService<LiveConfig>();
 
@@ -80,9 +92,13 @@ internal sealed class DemoStack : IAsyncDisposable
 
             cloud = CloudApplication.Create([], Merge(CloudSettings(quiet, cloudUrl, dataDir, brokerPort, externalBrokerPort is null, keyPath), cloudOverrides));
             await cloud.StartAsync(cancellationToken);
-            agent = AgentApplication.Create([], Merge(AgentSettings(quiet, agentUrl, cloudUrl, dataDir, brokerPort, publicKey), agentOverrides));
+
+            // As an operator provisions a device: the first admin token from its file, then `edge devices enroll`.
+            var adminToken = (await File.ReadAllTextAsync(Path.Combine(dataDir, "admin-token"), cancellationToken)).Trim();
+            var credentials = await DeviceEnrollment.EnrollAsync(cloudUrl, adminToken, DeviceId, Group, Path.Combine(dataDir, "device.credentials.json"), cancellationToken);
+            agent = AgentApplication.Create([], Merge(AgentSettings(quiet, agentUrl, cloudUrl, dataDir, brokerPort, publicKey, credentials), agentOverrides));
             await agent.StartAsync(cancellationToken);
-            return new DemoStack(cloud, agent, cloudUrl, agentUrl, dataDir);
+            return new DemoStack(cloud, agent, cloudUrl, agentUrl, dataDir, adminToken);
         }
         catch
         {
@@ -166,11 +182,10 @@ internal sealed class DemoStack : IAsyncDisposable
         };
 
     private static Dictionary<string, string?> AgentSettings(
-        Dictionary<string, string?> quiet, Uri agentUrl, Uri cloudUrl, string dataDir, int brokerPort, string publicKey) => new(quiet)
+        Dictionary<string, string?> quiet, Uri agentUrl, Uri cloudUrl, string dataDir, int brokerPort, string publicKey, string credentialsFile) => new(quiet)
         {
             ["Agent:Urls"] = agentUrl.ToString().TrimEnd('/'),
-            ["Agent:DeviceId"] = DeviceId,
-            ["Agent:Group"] = Group,
+            ["Agent:CredentialsFile"] = credentialsFile,
             ["Agent:StateDirectory"] = Path.Combine(dataDir, "agent-state"),
             ["Cloud:BaseUrl"] = cloudUrl.ToString(),
             ["Mqtt:Host"] = "127.0.0.1",

@@ -30,7 +30,7 @@ public sealed class CliCloudFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _cloud = await RealCloud.StartAsync(TestContext.Current.CancellationToken);
-        Http = new HttpClient { BaseAddress = _cloud.Url };
+        Http = TestCredentials.Client(_cloud.Url);
         foreach (var version in new[] { OldVersion, NewVersion })
         {
             var (code, output) = await CliRunner.RunAsync(

@@ -1,6 +1,7 @@
 namespace Edge.Cli.Tests;
 
 using System.Net;
+using Edge.TestSupport;
 using Edge.TestSupport.Fleet;
 using Xunit;
 
@@ -101,7 +102,7 @@ public sealed class LoadControlCommandTests
     /// <summary>The cloud stores telemetry off the MQTT receive path, and only its API says when: poll it.</summary>
     private static async Task WaitForTelemetryAsync(RealCloud cloud, string group)
     {
-        using var http = new HttpClient { BaseAddress = cloud.Url };
+        using var http = TestCredentials.Client(cloud.Url);
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while ((await http.GetAsync($"/v1/telemetry/groups/{group}", Ct)).StatusCode == HttpStatusCode.NotFound)
         {

@@ -29,7 +29,7 @@ internal sealed class RealCloud : IAsyncDisposable
         var folder = Directory.CreateTempSubdirectory("edge-cli-test-").FullName;
         var port = FreePort.Next();
         var mqttPort = FreePort.Next();
-        var app = CloudApplication.Create([], new Dictionary<string, string?>
+        var app = CloudApplication.Create([], new Dictionary<string, string?>(TestCredentials.Cloud())
         {
             ["Cloud:Urls"] = $"http://127.0.0.1:{port}",
             ["Storage:ConnectionString"] = $"Data Source={Path.Combine(folder, "cloud.db")}",

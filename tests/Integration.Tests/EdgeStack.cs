@@ -30,7 +30,7 @@ internal sealed class EdgeStack : IAsyncDisposable
         _dir = dir;
         // Generous: creating a rollout builds its packages (a delta of the camera model), slow on a loaded 2-core runner;
         // tests bound their waits with their own deadlines.
-        CloudHttp = new HttpClient { BaseAddress = new Uri(cloud.Urls.First()), Timeout = TimeSpan.FromSeconds(120) };
+        CloudHttp = TestCredentials.Client(new Uri(cloud.Urls.First()), timeout: TimeSpan.FromSeconds(120));
         AgentHttp = new HttpClient { BaseAddress = new Uri(agent.Urls.First()), Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -52,7 +52,7 @@ internal sealed class EdgeStack : IAsyncDisposable
     {
         var dir = Directory.CreateTempSubdirectory("edge-it-").FullName;
         var brokerPort = mosquitto?.Port ?? FreePort.Next();
-        var cloudConfig = new Dictionary<string, string?>
+        var cloudConfig = new Dictionary<string, string?>(TestCredentials.Cloud(DeviceId))
         {
             ["Cloud:Urls"] = $"http://127.0.0.1:{FreePort.Next()}",
             ["Storage:ConnectionString"] = $"Data Source={Path.Combine(dir, "cloud.db")}",
@@ -67,7 +67,7 @@ internal sealed class EdgeStack : IAsyncDisposable
         var cloud = CloudApplication.Create([], cloudConfig);
         await cloud.StartAsync(cancellationToken);
 
-        var agentConfig = new Dictionary<string, string?>
+        var agentConfig = new Dictionary<string, string?>(TestCredentials.Agent(DeviceId))
         {
             ["Agent:Urls"] = $"http://127.0.0.1:{FreePort.Next()}",
             ["Agent:DeviceId"] = DeviceId,

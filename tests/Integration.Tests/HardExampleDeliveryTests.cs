@@ -45,7 +45,7 @@ public sealed class HardExampleDeliveryTests
 
         // The cloud comes back on the same address and database.
         var config = stack.Cloud.Configuration;
-        var restarted = CloudApplication.Create([], new Dictionary<string, string?>
+        var restarted = CloudApplication.Create([], new Dictionary<string, string?>(TestCredentials.Cloud(EdgeStack.DeviceId))
         {
             ["Cloud:Urls"] = config["Cloud:Urls"],
             ["Storage:ConnectionString"] = config["Storage:ConnectionString"],

@@ -14,6 +14,12 @@ internal sealed class CloudClientOptions
     [Url]
     public string BaseUrl { get; set; } = "http://127.0.0.1:5000";
 
+    /// <summary>
+    /// The device's own secret, sent as <c>Authorization: Bearer</c> on every call to the cloud (set by
+    /// <c>Agent:CredentialsFile</c>). Without it the cloud answers 401 and the agent answers locally.
+    /// </summary>
+    public string? DeviceToken { get; set; }
+
     /// <summary>Overall budget for one cloud answer, retries included.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(1);

@@ -36,6 +36,7 @@ internal static class CloudClientRegistration
                 var o = services.GetRequiredService<IOptions<CloudClientOptions>>().Value;
                 client.BaseAddress = new Uri(o.BaseUrl.EndsWith('/') ? o.BaseUrl : o.BaseUrl + "/");
                 client.Timeout = o.Deadline + TimeSpan.FromSeconds(1);
+                DeviceCredentialsFile.Authorize(client, o);
             })
 
             // The default HttpClient logging writes a warning with a stack trace for every refused connection.

@@ -26,6 +26,13 @@ internal sealed class AgentOptions
     /// </summary>
     public string? StateDirectory { get; set; }
 
+    /// <summary>
+    /// The credentials file <c>edge devices enroll</c> wrote for this device (JSON: deviceId, group, secret). It sets
+    /// <see cref="DeviceId"/>, <see cref="Group"/>, the MQTT login and the cloud bearer token; it must be readable by the
+    /// agent's user only.
+    /// </summary>
+    public string? CredentialsFile { get; set; }
+
     public string ResolveStateDirectory(string contentRoot)
     {
         var configured = StateDirectory;

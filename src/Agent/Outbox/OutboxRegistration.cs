@@ -37,6 +37,7 @@ internal static class OutboxRegistration
                 var cloud = services.GetRequiredService<IOptions<CloudClientOptions>>().Value;
                 client.BaseAddress = new Uri(cloud.BaseUrl.EndsWith('/') ? cloud.BaseUrl : cloud.BaseUrl + "/");
                 client.Timeout = services.GetRequiredService<IOptions<OutboxOptions>>().Value.UploadTimeout;
+                DeviceCredentialsFile.Authorize(client, cloud);
             })
             .RemoveAllLoggers();
         return builder;

@@ -4,13 +4,16 @@ using System.CommandLine;
 using Spectre.Console;
 
 /// <summary>What every command needs: where to write, how to reach the cloud, and the clock that paces polling.</summary>
-internal sealed class CliContext(IAnsiConsole console, Option<Uri> cloud, TimeProvider time)
+internal sealed class CliContext(IAnsiConsole console, Option<Uri> cloud, TimeProvider time, Func<string, string?> environment)
 {
     public IAnsiConsole Console { get; } = console;
 
     public Option<Uri> Cloud { get; } = cloud;
 
     public TimeProvider Time { get; } = time;
+
+    /// <summary>Environment variables; tests pass their own instead of the process's.</summary>
+    public Func<string, string?> Environment { get; } = environment;
 
     /// <summary>
     /// Runs a command body against the cloud named on the command line; a <see cref="CloudException"/> becomes a
@@ -35,9 +38,9 @@ internal sealed class CliContext(IAnsiConsole console, Option<Uri> cloud, TimePr
         ArgumentNullException.ThrowIfNull(parse);
         ArgumentNullException.ThrowIfNull(body);
         var url = parse.GetRequiredValue(Cloud);
-        using var client = new CloudClient(url);
         try
         {
+            using var client = new CloudClient(url, CliToken.Read(Environment));
             return await body(client, cancellationToken);
         }
         catch (CloudException e)

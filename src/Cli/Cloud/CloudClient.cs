@@ -12,12 +12,16 @@ internal sealed class CloudClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    public CloudClient(Uri baseAddress)
+    public CloudClient(Uri baseAddress, string? token)
     {
         BaseAddress = baseAddress;
 
         // Publishing quantizes on the cloud; a camera-scale model takes seconds, never minutes.
         _http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) };
+        if (token is not null)
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
     }
 
     public Uri BaseAddress { get; }
@@ -65,6 +69,12 @@ internal sealed class CloudClient : IDisposable
         return await ReadAsync(response, type, cancellationToken);
     }
 
+    /// <summary>A request answered with no body (204): a revocation.</summary>
+    public async Task SendAsync(HttpMethod method, string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(method, path), cancellationToken);
+    }
+
     public void Dispose() => _http.Dispose();
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, bool allowNotFound = false)
@@ -98,7 +108,10 @@ internal sealed class CloudClient : IDisposable
             {
                 var detail = await ProblemDetailAsync(response, cancellationToken);
                 var status = detail.Length > 0 ? ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture) : $"{(int)response.StatusCode} {response.ReasonPhrase}";
-                throw new CloudException($"the cloud refused {request.Method} {request.RequestUri} ({status}): {detail}");
+                var hint = response.StatusCode == HttpStatusCode.Unauthorized
+                    ? $" (set ${CliToken.EnvironmentVariable}, or put the token in {CliToken.DefaultConfigPath()})"
+                    : string.Empty;
+                throw new CloudException($"the cloud refused {request.Method} {request.RequestUri} ({status}): {detail}{hint}");
             }
         }
     }

@@ -1,6 +1,7 @@
 namespace Edge.Cloud.Devices;
 
 using Edge.Cloud.Hosting;
+using Edge.Cloud.Security;
 using Edge.Shared.Config;
 using Edge.Shared.Serialization;
 using Microsoft.AspNetCore.Builder;
@@ -12,10 +13,11 @@ internal static class DeviceEndpoints
 {
     public static IEndpointRouteBuilder MapDeviceEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/v1/devices", async (ReportedConfigStore store, CancellationToken ct) =>
+        var reads = endpoints.MapGroup(string.Empty).RequireAuthorization(EdgePolicies.View);
+        reads.MapGet("/v1/devices", async (ReportedConfigStore store, CancellationToken ct) =>
             TypedResults.Json([.. await store.GetAllAsync(ct)], EdgeJsonContext.Default.ReportedConfigArray));
 
-        endpoints.MapGet("/v1/devices/{deviceId}", async (string deviceId, ReportedConfigStore store, CancellationToken ct) =>
+        reads.MapGet("/v1/devices/{deviceId}", async (string deviceId, ReportedConfigStore store, CancellationToken ct) =>
         {
             if (ConfigRules.ValidateName(deviceId, "device id") is { } error)
             {

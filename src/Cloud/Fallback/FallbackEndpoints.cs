@@ -1,5 +1,6 @@
 namespace Edge.Cloud.Fallback;
 
+using Edge.Cloud.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 
@@ -9,7 +10,7 @@ internal static class FallbackEndpoints
     public static IEndpointRouteBuilder MapFallbackEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var handler = endpoints.ServiceProvider.GetRequiredService<InferHandler>();
-        endpoints.MapPost("/v1/infer", handler.HandleAsync);
+        endpoints.MapPost("/v1/infer", handler.HandleAsync).RequireAuthorization(EdgePolicies.Infer);
         return endpoints;
     }
 }

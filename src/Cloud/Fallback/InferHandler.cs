@@ -5,6 +5,7 @@ using Edge.Cloud.Admission;
 using Edge.Cloud.HardExamples;
 using Edge.Cloud.Hosting;
 using Edge.Cloud.Observability;
+using Edge.Cloud.Security;
 using Edge.Inference;
 using Edge.Inference.AspNetCore;
 using Edge.Shared.Config;
@@ -43,6 +44,12 @@ internal sealed partial class InferHandler(
     {
         var request = context.Request;
         var ct = context.RequestAborted;
+        if (!EdgeClaims.MaySpeakFor(context.User, request.Headers[FallbackSamples.DeviceHeader]))
+        {
+            return Problems.Create(StatusCodes.Status403Forbidden, "Forbidden",
+                $"a device speaks only for itself: this credential belongs to '{EdgeClaims.DeviceOf(context.User)}', not to the device in {FallbackSamples.DeviceHeader}");
+        }
+
         if (!InferBody.TryGetFormat(request.ContentType, out var format))
         {
             return InferProblems.UnsupportedMediaType(request.ContentType);

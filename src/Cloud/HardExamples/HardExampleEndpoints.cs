@@ -4,6 +4,7 @@ using System.Buffers;
 using System.Text.Json;
 using Edge.Cloud.Admission;
 using Edge.Cloud.Hosting;
+using Edge.Cloud.Security;
 using Edge.Shared.Config;
 using Edge.Shared.HardExamples;
 using Edge.Shared.Serialization;
@@ -26,9 +27,9 @@ internal static class HardExampleEndpoints
 
     public static IEndpointRouteBuilder MapHardExampleEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/v1/hard-examples", UploadAsync);
-        endpoints.MapGet("/v1/hard-examples", ListAsync);
-        endpoints.MapGet("/v1/hard-examples/export", ExportAsync);
+        endpoints.MapPost("/v1/hard-examples", UploadAsync).RequireAuthorization(EdgePolicies.Device);
+        endpoints.MapGet("/v1/hard-examples", ListAsync).RequireAuthorization(EdgePolicies.View);
+        endpoints.MapGet("/v1/hard-examples/export", ExportAsync).RequireAuthorization(EdgePolicies.View);
         return endpoints;
     }
 
@@ -48,7 +49,13 @@ internal static class HardExampleEndpoints
             return bodyError;
         }
 
-        if (HardExampleRules.Validate(upload!, o) is { } invalid)
+        if (!EdgeClaims.MaySpeakFor(context.User, upload!.DeviceId))
+        {
+            return Problems.Create(StatusCodes.Status403Forbidden, "Forbidden",
+                $"a device uploads only its own hard examples: this credential belongs to '{EdgeClaims.DeviceOf(context.User)}', not '{upload.DeviceId}'");
+        }
+
+        if (HardExampleRules.Validate(upload, o) is { } invalid)
         {
             return invalid.TooLarge
                 ? Problems.Create(StatusCodes.Status413PayloadTooLarge, "Batch too large", invalid.Reason)

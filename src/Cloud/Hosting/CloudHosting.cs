@@ -10,6 +10,7 @@ using Edge.Cloud.Models;
 using Edge.Cloud.Mqtt;
 using Edge.Cloud.Observability;
 using Edge.Cloud.Rollouts;
+using Edge.Cloud.Security;
 using Edge.Cloud.Storage;
 using Edge.Cloud.Telemetry;
 using Edge.Cloud.Thresholds;
@@ -39,6 +40,7 @@ public static class CloudHosting
             .ValidateOnStart();
 
         builder.AddStorage();
+        builder.AddSecurity();
         builder.AddCloudObservability();
         builder.AddAdmission();
         builder.AddFallback();
@@ -65,6 +67,7 @@ public static class CloudHosting
         endpoints.MapTelemetryEndpoints();
         endpoints.MapLoadControlEndpoints();
         endpoints.MapObservabilityEndpoints();
+        endpoints.MapSecurityEndpoints();
         return endpoints;
     }
 }

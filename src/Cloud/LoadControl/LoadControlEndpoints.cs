@@ -1,6 +1,7 @@
 namespace Edge.Cloud.LoadControl;
 
 using Edge.Cloud.Hosting;
+using Edge.Cloud.Security;
 using Edge.Cloud.Telemetry;
 using Edge.Cloud.Thresholds;
 using Edge.Shared.Config;
@@ -28,10 +29,10 @@ internal static class LoadControlEndpoints
 
     public static IEndpointRouteBuilder MapLoadControlEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/v1/curve/{group}", GetCurveAsync);
-        endpoints.MapGet("/v1/controller", GetStatusAsync);
-        endpoints.MapPut("/v1/controller", PutAsync);
-        endpoints.MapPut("/v1/controller/groups/{group}", PutGroupAsync);
+        endpoints.MapGet("/v1/curve/{group}", GetCurveAsync).RequireAuthorization(EdgePolicies.View);
+        endpoints.MapGet("/v1/controller", GetStatusAsync).RequireAuthorization(EdgePolicies.View);
+        endpoints.MapPut("/v1/controller", PutAsync).RequireAuthorization(EdgePolicies.Operate);
+        endpoints.MapPut("/v1/controller/groups/{group}", PutGroupAsync).RequireAuthorization(EdgePolicies.Operate);
         return endpoints;
     }
 

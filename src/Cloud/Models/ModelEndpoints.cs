@@ -1,6 +1,7 @@
 namespace Edge.Cloud.Models;
 
 using Edge.Cloud.Hosting;
+using Edge.Cloud.Security;
 using Edge.Shared.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -13,10 +14,10 @@ internal static class ModelEndpoints
 {
     public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var models = endpoints.MapGroup("/v1/models");
+        var models = endpoints.MapGroup("/v1/models").RequireAuthorization(EdgePolicies.View);
         models.MapGet(string.Empty, async (string? name, ModelStore store, CancellationToken ct) =>
             TypedResults.Json(await store.ListAsync(name, ct), EdgeJsonContext.Default.PublishedModelArray));
-        models.MapPost("/{name}/{version}", PublishAsync).DisableAntiforgery();
+        models.MapPost("/{name}/{version}", PublishAsync).DisableAntiforgery().RequireAuthorization(EdgePolicies.Publish);
         models.MapGet("/{name}/{version}", GetManifestAsync);
         models.MapGet("/{name}/{version}/file", GetFileAsync);
         return endpoints;

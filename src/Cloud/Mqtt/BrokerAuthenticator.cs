@@ -1,16 +1,23 @@
 namespace Edge.Cloud.Mqtt;
 
+using Edge.Cloud.Security;
+using Edge.Shared.Config;
 using Microsoft.Extensions.Options;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 
 /// <summary>
-/// Device authentication and topic access on the embedded broker, on when <c>Mqtt:Devices</c> is set.
+/// Device authentication and topic access on the embedded broker, always on: devices enrolled through the API
+/// (<see cref="DeviceEnrollments"/>) or listed in <c>Mqtt:Devices</c>.
 /// A device logs in with its id as username and client id (so no device can take over another's persistent
 /// session) and is held to <see cref="BrokerAccess"/>; the cloud's own client (<see cref="CloudCredentials"/>)
 /// may do anything. Refusals are answered with MQTT 5 reason codes and logged, and the connection stays up.
 /// </summary>
-internal sealed partial class BrokerAuthenticator(IOptions<CloudMqttOptions> options, CloudCredentials cloud, ILogger<BrokerAuthenticator> logger)
+internal sealed partial class BrokerAuthenticator(
+    IOptions<CloudMqttOptions> options,
+    CloudCredentials cloud,
+    DeviceEnrollments enrollments,
+    ILogger<BrokerAuthenticator> logger)
 {
     public void Attach(MqttServer server)
     {
@@ -20,16 +27,14 @@ internal sealed partial class BrokerAuthenticator(IOptions<CloudMqttOptions> opt
         server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
     }
 
-    private Task ValidateConnectionAsync(ValidatingConnectionEventArgs args)
+    private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs args)
     {
         if (cloud.Matches(args.UserName, args.Password))
         {
-            return Task.CompletedTask;
+            return;
         }
 
-        if (args.UserName is not { } deviceId ||
-            !options.Value.Devices.TryGetValue(deviceId, out var password) ||
-            !DevicePassword.Matches(password, args.Password))
+        if (args.UserName is not { } deviceId || !await IsDeviceSecretAsync(deviceId, args.Password, args.CancellationToken))
         {
             args.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
             LogRefusedLogin(logger, args.UserName, args.ClientId, args.RemoteEndPoint?.ToString());
@@ -40,9 +45,12 @@ internal sealed partial class BrokerAuthenticator(IOptions<CloudMqttOptions> opt
             args.ReasonString = "a device connects with its device id as client id";
             LogRefusedClientId(logger, deviceId, args.ClientId);
         }
-
-        return Task.CompletedTask;
     }
+
+    private async Task<bool> IsDeviceSecretAsync(string deviceId, string? presented, CancellationToken cancellationToken) =>
+        options.Value.Devices.TryGetValue(deviceId, out var configured)
+            ? DevicePassword.Matches(configured, presented)
+            : ConfigRules.ValidateName(deviceId, "device id") is null && await enrollments.VerifyAsync(deviceId, presented, cancellationToken);
 
     // Wills pass through here too, so a device cannot leave a message on another's topic by disconnecting.
     private Task InterceptPublishAsync(InterceptingPublishEventArgs args)

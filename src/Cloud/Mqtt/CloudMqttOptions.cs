@@ -30,22 +30,23 @@ internal sealed class CloudMqttOptions : IValidatableObject
     public int Port { get; set; } = 1883;
 
     /// <summary>
-    /// The cloud client's credentials. With <see cref="Devices"/> set and no username, the embedded broker and the
-    /// client share a random password made at startup (username = <see cref="ClientId"/>).
+    /// The cloud client's credentials. With the embedded broker and no username, the broker and the client share a
+    /// random password made at startup (username = <see cref="ClientId"/>).
     /// </summary>
     public string? Username { get; set; }
 
     public string? Password { get; set; }
 
     /// <summary>
-    /// Device id → password for the embedded broker (<c>Mqtt__Devices__cam-01=...</c>); a value
-    /// <c>sha256:&lt;hex&gt;</c> holds the SHA-256 of the password instead of the password. Empty (the default)
-    /// leaves the broker open, as on a development loopback. Set, every client must log in: a device with its
-    /// id as username and client id, allowed only its own topics (<see cref="BrokerAccess"/>).
+    /// Device id → password for the embedded broker, beside the devices enrolled through the API
+    /// (<c>Mqtt__Devices__cam-01=...</c>); a value <c>sha256:&lt;hex&gt;</c> holds the SHA-256 of the password instead of
+    /// the password. Every client logs in: a device with its id as username and client id, allowed only its own
+    /// topics (<see cref="BrokerAccess"/>). The same password is the device's bearer token on the HTTP API.
     /// </summary>
     public Dictionary<string, string> Devices { get; set; } = new(StringComparer.Ordinal);
 
-    public bool RequiresAuthentication => Embedded && Devices.Count > 0;
+    /// <summary>The embedded broker always wants a login: there is no anonymous mode to forget to turn off.</summary>
+    public bool RequiresAuthentication => Embedded;
 
     /// <summary>Must be unique per cloud process on a shared broker, or the instances keep taking each other's session.</summary>
     [Required]

@@ -30,13 +30,9 @@ internal sealed partial class EmbeddedBroker(
             .WithPersistentSessions()
             .Build();
         _server = factory.CreateMqttServer(serverOptions);
-        if (o.RequiresAuthentication)
-        {
-            authenticator.Attach(_server);
-        }
-
+        authenticator.Attach(_server);
         await _server.StartAsync();
-        LogStarted(logger, o.EmbeddedBindAddress, o.EmbeddedPort, o.RequiresAuthentication ? o.Devices.Count : 0);
+        LogStarted(logger, o.EmbeddedBindAddress, o.EmbeddedPort, o.Devices.Count);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -50,7 +46,7 @@ internal sealed partial class EmbeddedBroker(
 
     public void Dispose() => _server?.Dispose();
 
-    [LoggerMessage(EventId = 5540, Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port} ({Devices} device logins; 0 = open to any client)")]
+    [LoggerMessage(EventId = 5540, Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port} (logins required: enrolled devices and {Devices} from Mqtt:Devices)")]
     private static partial void LogStarted(ILogger logger, string address, int port, int devices);
 
     [LoggerMessage(EventId = 5541, Level = LogLevel.Information, Message = "Embedded MQTT broker stopped")]

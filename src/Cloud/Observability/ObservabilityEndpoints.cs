@@ -5,6 +5,7 @@ using Edge.Cloud.Admission;
 using Edge.Cloud.Fallback;
 using Edge.Cloud.Hosting;
 using Edge.Cloud.Mqtt;
+using Edge.Cloud.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -33,14 +34,17 @@ internal static class ObservabilityEndpoints
                 report,
                 CloudJsonContext.Default.HealthReport,
                 statusCode: model.Model is null ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
-        });
+        })
+
+            // Liveness and readiness probes (systemd, Kubernetes, a load balancer) carry no credential.
+            .AllowAnonymous();
 
         endpoints.MapGet("/metrics", (CloudMetrics metrics, AdmissionGate gate, CloudMqttClient mqtt) =>
         {
             var text = new StringBuilder(4096);
             metrics.WriteTo(text, gate.Running, gate.Queued, mqtt.IsConnected);
             return TypedResults.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
-        });
+        }).RequireAuthorization(EdgePolicies.View);
         return endpoints;
     }
 }

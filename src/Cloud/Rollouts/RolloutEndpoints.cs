@@ -1,6 +1,7 @@
 namespace Edge.Cloud.Rollouts;
 
 using Edge.Cloud.Hosting;
+using Edge.Cloud.Security;
 using Edge.Shared.Config;
 using Edge.Shared.Serialization;
 using Edge.Shared.Updates;
@@ -26,14 +27,14 @@ internal static class RolloutEndpoints
 
     public static IEndpointRouteBuilder MapRolloutEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/v1/keys", GetKey);
-        var rollouts = endpoints.MapGroup("/v1/rollouts");
-        rollouts.MapPost(string.Empty, CreateAsync);
+        endpoints.MapGet("/v1/keys", GetKey).RequireAuthorization(EdgePolicies.View);
+        var rollouts = endpoints.MapGroup("/v1/rollouts").RequireAuthorization(EdgePolicies.View);
+        rollouts.MapPost(string.Empty, CreateAsync).RequireAuthorization(EdgePolicies.Deploy);
         rollouts.MapGet(string.Empty, async (RolloutService service, CancellationToken ct) =>
             TypedResults.Json(await service.ListAsync(ct), EdgeJsonContext.Default.RolloutArray));
         rollouts.MapGet("/{id}", GetAsync);
-        rollouts.MapPost("/{id}/resume", (string id, RolloutService service, CancellationToken ct) => RunAsync(id, () => service.ResumeAsync(id, ct)));
-        rollouts.MapPost("/{id}/abort", (string id, RolloutService service, CancellationToken ct) => RunAsync(id, () => service.AbortAsync(id, ct)));
+        rollouts.MapPost("/{id}/resume", (string id, RolloutService service, CancellationToken ct) => RunAsync(id, () => service.ResumeAsync(id, ct))).RequireAuthorization(EdgePolicies.Deploy);
+        rollouts.MapPost("/{id}/abort", (string id, RolloutService service, CancellationToken ct) => RunAsync(id, () => service.AbortAsync(id, ct))).RequireAuthorization(EdgePolicies.Deploy);
         return endpoints;
     }
 

@@ -159,5 +159,30 @@ internal static class Migrations
         """
         ALTER TABLE rollout_devices ADD COLUMN acknowledged INTEGER NOT NULL DEFAULT 0;
         """,
+
+        // 7: credentials. Operator API tokens and device secrets are stored only as the SHA-256 of a 256-bit random value;
+        // a device token carries its device id. Enrolment records the group a device belongs to, which its own messages
+        // cannot change.
+        """
+        CREATE TABLE api_tokens (
+            id         TEXT NOT NULL PRIMARY KEY,
+            name       TEXT NOT NULL,
+            role       TEXT NOT NULL,
+            hash       TEXT NOT NULL UNIQUE,
+            device_id  TEXT,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            revoked_at TEXT
+        ) WITHOUT ROWID;
+        CREATE INDEX api_tokens_device ON api_tokens (device_id);
+
+        CREATE TABLE device_enrollments (
+            device_id   TEXT NOT NULL PRIMARY KEY,
+            group_name  TEXT NOT NULL,
+            enrolled_at TEXT NOT NULL,
+            enrolled_by TEXT NOT NULL,
+            revoked_at  TEXT
+        ) WITHOUT ROWID;
+        """,
     ];
 }

@@ -1,6 +1,7 @@
 namespace Edge.Cloud.Telemetry;
 
 using Edge.Cloud.Hosting;
+using Edge.Cloud.Security;
 using Edge.Shared.Config;
 using Edge.Shared.Serialization;
 using Microsoft.AspNetCore.Builder;
@@ -12,10 +13,11 @@ internal static class TelemetryEndpoints
 {
     public static IEndpointRouteBuilder MapTelemetryEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/v1/telemetry/groups", (TelemetryAggregator aggregator) =>
+        var reads = endpoints.MapGroup(string.Empty).RequireAuthorization(EdgePolicies.View);
+        reads.MapGet("/v1/telemetry/groups", (TelemetryAggregator aggregator) =>
             TypedResults.Json([.. aggregator.Groups().Select(g => aggregator.Group(g)).OfType<Edge.Shared.Telemetry.GroupTelemetry>()], CloudJsonContext.Default.GroupTelemetryArray));
 
-        endpoints.MapGet("/v1/telemetry/groups/{group}", (string group, TelemetryAggregator aggregator) =>
+        reads.MapGet("/v1/telemetry/groups/{group}", (string group, TelemetryAggregator aggregator) =>
         {
             if (ConfigRules.ValidateName(group, "group") is { } error)
             {
@@ -27,7 +29,7 @@ internal static class TelemetryEndpoints
                 : Problems.NotFound($"group '{group}' has sent no telemetry in the last {aggregator.Horizon.TotalSeconds:0} s");
         });
 
-        endpoints.MapGet("/v1/telemetry/devices/{deviceId}", (string deviceId, TelemetryAggregator aggregator) =>
+        reads.MapGet("/v1/telemetry/devices/{deviceId}", (string deviceId, TelemetryAggregator aggregator) =>
         {
             if (ConfigRules.ValidateName(deviceId, "device id") is { } error)
             {

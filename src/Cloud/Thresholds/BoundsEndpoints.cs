@@ -1,6 +1,7 @@
 namespace Edge.Cloud.Thresholds;
 
 using Edge.Cloud.Hosting;
+using Edge.Cloud.Security;
 using Edge.Shared.Config;
 using Edge.Shared.Serialization;
 using Microsoft.AspNetCore.Builder;
@@ -25,11 +26,11 @@ internal static class BoundsEndpoints
         thresholds.MapGet("/bounds", async (BoundsRepository bounds, CancellationToken ct) =>
             TypedResults.Json([.. await bounds.GetAllAsync(ct)], EdgeJsonContext.Default.ScopeBoundsArray));
         thresholds.MapGet("/fleet/bounds", (BoundsRepository b, CancellationToken ct) => GetAsync(b, ConfigScope.Fleet, null, ct));
-        thresholds.MapPut("/fleet/bounds", (HttpContext c, ThresholdService s) => PutAsync(c, s, ConfigScope.Fleet, null));
+        thresholds.MapPut("/fleet/bounds", (HttpContext c, ThresholdService s) => PutAsync(c, s, ConfigScope.Fleet, null)).RequireAuthorization(EdgePolicies.Operate);
         thresholds.MapGet("/groups/{group}/bounds", (string group, BoundsRepository b, CancellationToken ct) => GetAsync(b, ConfigScope.Group, group, ct));
-        thresholds.MapPut("/groups/{group}/bounds", (string group, HttpContext c, ThresholdService s) => PutAsync(c, s, ConfigScope.Group, group));
+        thresholds.MapPut("/groups/{group}/bounds", (string group, HttpContext c, ThresholdService s) => PutAsync(c, s, ConfigScope.Group, group)).RequireAuthorization(EdgePolicies.Operate);
         thresholds.MapGet("/devices/{deviceId}/bounds", (string deviceId, BoundsRepository b, CancellationToken ct) => GetAsync(b, ConfigScope.Device, deviceId, ct));
-        thresholds.MapPut("/devices/{deviceId}/bounds", (string deviceId, HttpContext c, ThresholdService s) => PutAsync(c, s, ConfigScope.Device, deviceId));
+        thresholds.MapPut("/devices/{deviceId}/bounds", (string deviceId, HttpContext c, ThresholdService s) => PutAsync(c, s, ConfigScope.Device, deviceId)).RequireAuthorization(EdgePolicies.Operate);
         return thresholds;
     }
 
@@ -58,6 +59,7 @@ internal static class BoundsEndpoints
             return bodyError;
         }
 
+        request!.By = EdgeClaims.Actor(context.User);
         try
         {
             var stored = await service.SetBoundsAsync(scope, target, request!, "PUT " + context.Request.Path, context.RequestAborted);

@@ -2,6 +2,7 @@ namespace Edge.Cloud.Thresholds;
 
 using System.Globalization;
 using Edge.Cloud.Hosting;
+using Edge.Cloud.Security;
 using Edge.Shared.Config;
 using Edge.Shared.Serialization;
 using Microsoft.AspNetCore.Builder;
@@ -31,20 +32,20 @@ internal static class ThresholdEndpoints
 
     public static IEndpointRouteBuilder MapThresholdEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var thresholds = endpoints.MapGroup("/v1/thresholds");
+        var thresholds = endpoints.MapGroup("/v1/thresholds").RequireAuthorization(EdgePolicies.View);
         thresholds.MapGet(string.Empty, GetAllAsync);
         thresholds.MapGet("/audit", GetAuditAsync);
 
         thresholds.MapGet("/fleet", (ThresholdRepository repository, CancellationToken ct) => GetAsync(repository, ConfigScope.Fleet, null, ct));
-        thresholds.MapPut("/fleet", (HttpContext context, ThresholdService service) => PutAsync(context, service, ConfigScope.Fleet, null));
+        thresholds.MapPut("/fleet", (HttpContext context, ThresholdService service) => PutAsync(context, service, ConfigScope.Fleet, null)).RequireAuthorization(EdgePolicies.Operate);
 
         thresholds.MapGet("/groups/{group}", (string group, ThresholdRepository repository, CancellationToken ct) => GetAsync(repository, ConfigScope.Group, group, ct));
-        thresholds.MapPut("/groups/{group}", (string group, HttpContext context, ThresholdService service) => PutAsync(context, service, ConfigScope.Group, group));
-        thresholds.MapDelete("/groups/{group}", (string group, HttpContext context, ThresholdService service) => DeleteAsync(context, service, ConfigScope.Group, group));
+        thresholds.MapPut("/groups/{group}", (string group, HttpContext context, ThresholdService service) => PutAsync(context, service, ConfigScope.Group, group)).RequireAuthorization(EdgePolicies.Operate);
+        thresholds.MapDelete("/groups/{group}", (string group, HttpContext context, ThresholdService service) => DeleteAsync(context, service, ConfigScope.Group, group)).RequireAuthorization(EdgePolicies.Operate);
 
         thresholds.MapGet("/devices/{deviceId}", (string deviceId, ThresholdRepository repository, CancellationToken ct) => GetAsync(repository, ConfigScope.Device, deviceId, ct));
-        thresholds.MapPut("/devices/{deviceId}", (string deviceId, HttpContext context, ThresholdService service) => PutAsync(context, service, ConfigScope.Device, deviceId));
-        thresholds.MapDelete("/devices/{deviceId}", (string deviceId, HttpContext context, ThresholdService service) => DeleteAsync(context, service, ConfigScope.Device, deviceId));
+        thresholds.MapPut("/devices/{deviceId}", (string deviceId, HttpContext context, ThresholdService service) => PutAsync(context, service, ConfigScope.Device, deviceId)).RequireAuthorization(EdgePolicies.Operate);
+        thresholds.MapDelete("/devices/{deviceId}", (string deviceId, HttpContext context, ThresholdService service) => DeleteAsync(context, service, ConfigScope.Device, deviceId)).RequireAuthorization(EdgePolicies.Operate);
         thresholds.MapBoundsEndpoints();
         return endpoints;
     }
@@ -97,7 +98,9 @@ internal static class ThresholdEndpoints
             return bodyError;
         }
 
-        var error = ThresholdService.Validate(scope, target, update!);
+        // The audit names the credential that made the change, whatever the body says.
+        update!.By = EdgeClaims.Actor(context.User);
+        var error = ThresholdService.Validate(scope, target, update);
         if (error is not null)
         {
             return Problems.BadRequest(error);
@@ -120,7 +123,7 @@ internal static class ThresholdEndpoints
 
     private static async Task<IResult> DeleteAsync(HttpContext context, ThresholdService service, ConfigScope scope, string target)
     {
-        var by = context.Request.Query["by"].ToString() is { Length: > 0 } who ? who : ThresholdService.DefaultBy;
+        var by = EdgeClaims.Actor(context.User);
         var error = ThresholdService.ValidateTarget(scope, target) ?? ThresholdService.ValidateBy(by);
         if (error is not null)
         {

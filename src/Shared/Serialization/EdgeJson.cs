@@ -55,4 +55,9 @@ using Edge.Shared.Updates;
 [JsonSerializable(typeof(ControllerUpdate))]
 [JsonSerializable(typeof(ControllerGroupUpdate))]
 [JsonSerializable(typeof(ControllerStatus))]
+[JsonSerializable(typeof(Edge.Shared.Security.ApiTokenRequest))]
+[JsonSerializable(typeof(Edge.Shared.Security.ApiTokenInfo[]))]
+[JsonSerializable(typeof(Edge.Shared.Security.CreatedApiToken))]
+[JsonSerializable(typeof(Edge.Shared.Security.DeviceEnrollRequest))]
+[JsonSerializable(typeof(Edge.Shared.Security.DeviceCredentials))]
 public sealed partial class EdgeJsonContext : JsonSerializerContext;

@@ -81,7 +81,7 @@ public sealed class LoadStepTests
         await h.PublishAsync(3, Ct);
 
         Assert.Equal(0, await h.RunControllerAsync(Ct));
-        Assert.Contains("pinned by alice", h.Controller.Groups["pin-a"].LastAction, StringComparison.Ordinal);
+        Assert.Contains("pinned by test-admin", h.Controller.Groups["pin-a"].LastAction, StringComparison.Ordinal);
 
         (await http.PutJsonAsync("/v1/controller", """{"pinSeconds":0}""", Ct)).EnsureSuccessStatusCode();
         (await http.PutJsonAsync("/v1/controller/groups/pin-b", """{"enabled":false}""", Ct)).EnsureSuccessStatusCode();

@@ -17,7 +17,7 @@ internal sealed class CloudHost : IAsyncDisposable
     {
         App = app;
         MqttPort = mqttPort;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
+        Http = TestCredentials.Client(new Uri($"http://127.0.0.1:{httpPort}"));
     }
 
     public WebApplication App { get; }
@@ -32,11 +32,12 @@ internal sealed class CloudHost : IAsyncDisposable
     public static async Task<CloudHost> StartAsync(
         string dataDirectory,
         IReadOnlyDictionary<string, string?>? overrides = null,
-        bool waitForMqtt = true)
+        bool waitForMqtt = true,
+        bool provisionTokens = true)
     {
         var httpPort = FreePort.Next();
         var mqttPort = FreePort.Next();
-        var settings = new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>(TestCredentials.Cloud().Where(s => provisionTokens || !s.Key.StartsWith("Auth:", StringComparison.Ordinal)))
         {
             ["Cloud:Urls"] = $"http://127.0.0.1:{httpPort}",
             ["Storage:ConnectionString"] = $"Data Source={Path.Combine(dataDirectory, "cloud.db")}",

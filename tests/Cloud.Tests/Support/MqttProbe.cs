@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Edge.Shared.Config;
 using Edge.Shared.Serialization;
+using Edge.TestSupport;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -36,7 +37,7 @@ internal sealed class MqttProbe : IAsyncDisposable
     public ConcurrentQueue<string> ReceivedTopics { get; } = new();
 
     public static Task<MqttProbe> ConnectAsync(int port, CancellationToken cancellationToken) =>
-        ConnectAsync(port, new MqttClientOptionsBuilder().WithClientId("probe-" + Guid.NewGuid().ToString("N")[..8]), cancellationToken);
+        ConnectAsync(port, new MqttClientOptionsBuilder().WithClientId("probe-" + Guid.NewGuid().ToString("N")[..8]).WithCredentials(TestCredentials.CloudUser, TestCredentials.CloudPassword), cancellationToken);
 
     /// <summary>Connects with <paramref name="options"/> (credentials, client id, will) plus the broker's address.</summary>
     /// <exception cref="InvalidOperationException">The broker refused the connection.</exception>

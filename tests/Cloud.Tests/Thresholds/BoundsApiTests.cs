@@ -41,7 +41,7 @@ public sealed class BoundsApiTests(CloudFixture fixture) : IClassFixture<CloudFi
         ok.EnsureSuccessStatusCode();
         var audit = await fixture.Host.Service<AuditLog>().ReadAsync(50, Ct);
         var bounds = Assert.Single(audit, e => e.Kind == AuditEntry.BoundsKind && e.Target == "bnd-g");
-        Assert.Equal("carol", bounds.By);
+        Assert.Equal("test-admin", bounds.By);
         Assert.Equal("line 3 policy", bounds.Reason);
         Assert.Equal(0.6, bounds.ToBounds!.Min);
         Assert.Contains(audit, e => e.Target == "bnd-g" && e.Reason == "peak" && e.To!.Threshold == 0.8);

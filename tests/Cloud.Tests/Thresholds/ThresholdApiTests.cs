@@ -4,6 +4,7 @@ using System.Net;
 using Edge.Cloud.Tests.Support;
 using Edge.Shared.Config;
 using Edge.Shared.Serialization;
+using Edge.TestSupport;
 using Xunit;
 
 public sealed class ThresholdApiTests(CloudFixture fixture) : IClassFixture<CloudFixture>
@@ -25,7 +26,7 @@ public sealed class ThresholdApiTests(CloudFixture fixture) : IClassFixture<Clou
         Assert.Equal(0.8, got.Threshold);
         Assert.Equal(ScoreFunction.Margin, got.ScoreFunction);
         Assert.Null(got.AuditSampleRate);
-        Assert.Equal("alice", got.UpdatedBy);
+        Assert.Equal("test-admin", got.UpdatedBy);
         Assert.Equal(stored.Version, got.Version);
         Assert.True(stored.Version > 0);
     }
@@ -174,28 +175,28 @@ public sealed class ThresholdApiTests(CloudFixture fixture) : IClassFixture<Clou
     }
 
     [Fact]
-    public async Task A_delete_whose_by_is_not_printable_answers_400_and_keeps_the_setting()
+    public async Task A_delete_is_audited_under_the_credential_whatever_its_by_query_claims()
     {
         await Http.PutJsonAsync("/v1/thresholds/groups/by-check", """{"threshold":0.35}""", Ct);
 
-        var refused = await Http.DeleteAsync("/v1/thresholds/groups/by-check?by=eve%0Aforged-line", Ct);
-        var kept = await (await Http.GetAsync("/v1/thresholds/groups/by-check", Ct)).ReadAsync(EdgeJsonContext.Default.ScopeSetting, Ct);
+        var deleted = await Http.DeleteAsync("/v1/thresholds/groups/by-check?by=eve%0Aforged-line", Ct);
+        var entries = await (await Http.GetAsync("/v1/thresholds/audit?limit=1000", Ct)).ReadAsync(Edge.Cloud.Hosting.CloudJsonContext.Default.AuditEntryArray, Ct);
 
-        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        Assert.Contains("printable", await refused.ProblemDetailAsync(Ct), StringComparison.Ordinal);
-        Assert.Equal(0.35, kept.Threshold);
+        deleted.EnsureSuccessStatusCode();
+        Assert.Equal("test-admin", entries.First(e => e.Target == "by-check").By);
     }
 
     [Fact]
-    public async Task The_audit_log_records_who_changed_what_from_and_to()
+    public async Task The_audit_log_records_the_credential_that_changed_what_from_and_to_whatever_the_body_claims()
     {
+        using var carol = TestCredentials.Client(Http.BaseAddress!, "operator");
         await Http.PutJsonAsync("/v1/thresholds/groups/audited", """{"threshold":0.1,"by":"bob"}""", Ct);
-        await Http.PutJsonAsync("/v1/thresholds/groups/audited", """{"threshold":0.2,"by":"carol"}""", Ct);
+        await carol.PutJsonAsync("/v1/thresholds/groups/audited", """{"threshold":0.2,"by":"someone-else"}""", Ct);
 
         var entries = await (await Http.GetAsync("/v1/thresholds/audit?limit=1000", Ct)).ReadAsync(Edge.Cloud.Hosting.CloudJsonContext.Default.AuditEntryArray, Ct);
         var latest = entries.First(e => e.Target == "audited");
 
-        Assert.Equal("carol", latest.By);
+        Assert.Equal("test-operator", latest.By);
         Assert.Equal(0.1, latest.From?.Threshold);
         Assert.Equal(0.2, latest.To?.Threshold);
         Assert.Contains("PUT", latest.Reason, StringComparison.Ordinal);

@@ -74,7 +74,7 @@ public sealed class OtaKillTests : IAsyncLifetime
         }
 
         _brokerPort = FreePort.Next();
-        _cloud = CloudApplication.Create([], new Dictionary<string, string?>
+        _cloud = CloudApplication.Create([], new Dictionary<string, string?>(TestCredentials.Cloud(Device))
         {
             ["Cloud:Urls"] = $"http://127.0.0.1:{FreePort.Next()}",
             ["Storage:ConnectionString"] = $"Data Source={Path.Combine(_dir, "cloud.db")}",
@@ -88,7 +88,7 @@ public sealed class OtaKillTests : IAsyncLifetime
             ["Serilog:MinimumLevel:Default"] = "Warning",
         });
         await _cloud.StartAsync(ct);
-        _cloudHttp = new HttpClient { BaseAddress = new Uri(_cloud.Urls.First()), Timeout = TimeSpan.FromSeconds(60) };
+        _cloudHttp = TestCredentials.Client(new Uri(_cloud.Urls.First()), timeout: TimeSpan.FromSeconds(60));
         await Registry.PublishAsync(_cloudHttp, OtaStack.Model, OtaStack.V1, "camera-mnv2-v1", ct);
         await Registry.PublishAsync(_cloudHttp, OtaStack.Model, OtaStack.V2, "camera-mnv2-v2", ct);
 
@@ -102,7 +102,7 @@ public sealed class OtaKillTests : IAsyncLifetime
 
             return Task.CompletedTask;
         };
-        await _observer.ConnectAsync(new MqttClientOptionsBuilder().WithClientId("ota-kill-observer").WithTcpServer("127.0.0.1", _brokerPort).Build(), ct);
+        await _observer.ConnectAsync(new MqttClientOptionsBuilder().WithClientId("ota-kill-observer").WithCredentials(TestCredentials.CloudUser, TestCredentials.CloudPassword).WithTcpServer("127.0.0.1", _brokerPort).Build(), ct);
         await _observer.SubscribeAsync(Topics.ModelStatus(Device), MqttQualityOfServiceLevel.AtLeastOnce, ct);
     }
 
@@ -130,6 +130,9 @@ public sealed class OtaKillTests : IAsyncLifetime
     private Dictionary<string, string> Environment() => new()
     {
         ["Agent__DeviceId"] = Device,
+        ["Mqtt__Username"] = Device,
+        ["Mqtt__Password"] = TestCredentials.DeviceSecret(Device),
+        ["Cloud__DeviceToken"] = TestCredentials.DeviceSecret(Device),
         ["Cloud__BaseUrl"] = _cloud!.Urls.First(),
         ["Mqtt__Host"] = "127.0.0.1",
         ["Mqtt__Port"] = _brokerPort.ToString(CultureInfo.InvariantCulture),

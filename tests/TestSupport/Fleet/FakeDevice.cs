@@ -239,7 +239,7 @@ public sealed class FakeDevice : IAsyncDisposable
         };
         try
         {
-            await client.ConnectAsync(new MqttClientOptionsBuilder().WithClientId(id).WithTcpServer("127.0.0.1", port).WithProtocolVersion(MqttProtocolVersion.V500).Build(), ct);
+            await client.ConnectAsync(new MqttClientOptionsBuilder().WithClientId(id).WithCredentials(TestCredentials.CloudUser, TestCredentials.CloudPassword).WithTcpServer("127.0.0.1", port).WithProtocolVersion(MqttProtocolVersion.V500).Build(), ct);
             var subscriptions = new MqttClientSubscribeOptionsBuilder()
                 .WithTopicFilter(Topics.ModelDesired(id), MqttQualityOfServiceLevel.AtLeastOnce)
                 .WithTopicFilter(Topics.Blocks(id), MqttQualityOfServiceLevel.AtLeastOnce);

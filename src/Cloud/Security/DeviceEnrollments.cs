@@ -1,0 +1,62 @@
+namespace Edge.Cloud.Security;
+
+using System.Globalization;
+using Edge.Cloud.Storage;
+using Edge.Shared.Security;
+
+/// <summary>
+/// Devices the cloud issued a credential to, with the group they were enrolled in. Enrolling again rotates the secret:
+/// the old one stops working at once.
+/// </summary>
+internal sealed class DeviceEnrollments(SqliteDatabase database, ApiTokenStore tokens, TimeProvider time)
+{
+    public async Task<DeviceCredentials> EnrollAsync(string deviceId, string group, string by, CancellationToken cancellationToken)
+    {
+        await tokens.RevokeDeviceAsync(deviceId, cancellationToken);
+        var created = await tokens.CreateAsync(deviceId, EdgeRoles.Device, by, deviceId, cancellationToken);
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = """
+                INSERT INTO device_enrollments (device_id, group_name, enrolled_at, enrolled_by) VALUES ($id, $group, $at, $by)
+                ON CONFLICT (device_id) DO UPDATE SET group_name = excluded.group_name, enrolled_at = excluded.enrolled_at,
+                    enrolled_by = excluded.enrolled_by, revoked_at = NULL;
+                """;
+            command.Parameters.AddWithValue("$id", deviceId);
+            command.Parameters.AddWithValue("$group", group);
+            command.Parameters.AddWithValue("$at", time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
+            command.Parameters.AddWithValue("$by", by);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return new DeviceCredentials { DeviceId = deviceId, Group = group, Secret = created.Token };
+    }
+
+    /// <summary>False when the device had no live enrolment.</summary>
+    public async Task<bool> RevokeAsync(string deviceId, CancellationToken cancellationToken)
+    {
+        var hadSecret = await tokens.RevokeDeviceAsync(deviceId, cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE device_enrollments SET revoked_at = $at WHERE device_id = $id AND revoked_at IS NULL;";
+        command.Parameters.AddWithValue("$id", deviceId);
+        command.Parameters.AddWithValue("$at", time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0 || hadSecret;
+    }
+
+    /// <summary>The group a live enrolment put the device in; null when it is not enrolled.</summary>
+    public async Task<string?> GroupOfAsync(string deviceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT group_name FROM device_enrollments WHERE device_id = $id AND revoked_at IS NULL;";
+        command.Parameters.AddWithValue("$id", deviceId);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    /// <summary>Whether <paramref name="secret"/> is the live secret of <paramref name="deviceId"/> (the broker's login check).</summary>
+    public async Task<bool> VerifyAsync(string deviceId, string? secret, CancellationToken cancellationToken) =>
+        secret is { Length: > 0 }
+        && await tokens.FindAsync(secret, cancellationToken) is { Role: EdgeRoles.Device } token
+        && string.Equals(token.DeviceId, deviceId, StringComparison.Ordinal);
+}
