@@ -63,7 +63,7 @@ public sealed class CliCommandTests
         Assert.True(getCode == 0, get);
         Assert.Contains("line-7", get, StringComparison.Ordinal);
         Assert.Contains("0.85", get, StringComparison.Ordinal);
-        Assert.Contains("tester", get, StringComparison.Ordinal);
+        Assert.Contains("test-admin", get, StringComparison.Ordinal);
     }
 
     [Fact]

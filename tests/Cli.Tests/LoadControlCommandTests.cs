@@ -20,7 +20,7 @@ public sealed class LoadControlCommandTests
         Assert.True(setCode == 0, set);
         var (getCode, get) = await CliRunner.RunAsync("thresholds", "bounds", "get", "group", "line-9", "--cloud", url);
         Assert.True(getCode == 0, get);
-        Assert.Matches(@"group\s*│\s*line-9\s*│\s*0\.6\s*│\s*0\.95\s*│.*tester", get);
+        Assert.Matches(@"group\s*│\s*line-9\s*│\s*0\.6\s*│\s*0\.95\s*│.*test-admin", get);
         var (allCode, all) = await CliRunner.RunAsync("thresholds", "bounds", "get", "--cloud", url);
         Assert.True(allCode == 0, all);
         Assert.Contains("line-9", all, StringComparison.Ordinal);

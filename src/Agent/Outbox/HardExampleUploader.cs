@@ -46,8 +46,11 @@ internal sealed partial class HardExampleUploader(IHttpClientFactory httpClients
             UploadRefused(logger, status, entries.Count);
 
             // The cloud's verdict on the batch itself; anything else (5xx, 429, 404 from an older cloud, 408) may pass.
+            // 401 and 403 are about the credential, not the samples: a rotated secret or an auth proxy must not wipe
+            // the backlog, so they are retried like an outage.
             var permanent = status is >= 400 and < 500
-                && response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout or HttpStatusCode.NotFound);
+                && response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout or HttpStatusCode.NotFound
+                    or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden);
             return permanent ? UploadResult.Rejected : UploadResult.Retry;
         }
         catch (Exception e) when (e is HttpRequestException or IOException or JsonException

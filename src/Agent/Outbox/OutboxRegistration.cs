@@ -38,6 +38,10 @@ internal static class OutboxRegistration
                 client.BaseAddress = new Uri(cloud.BaseUrl.EndsWith('/') ? cloud.BaseUrl : cloud.BaseUrl + "/");
                 client.Timeout = services.GetRequiredService<IOptions<OutboxOptions>>().Value.UploadTimeout;
                 DeviceCredentialsFile.Authorize(client, cloud);
+
+                // The fallback client sets it per request; uploads name their device in the body and here, which is
+                // how the cloud finds a secret listed in Mqtt:Devices.
+                client.DefaultRequestHeaders.Add(CloudInferenceClient.DeviceHeader, services.GetRequiredService<IOptions<AgentOptions>>().Value.DeviceId);
             })
             .RemoveAllLoggers();
         return builder;

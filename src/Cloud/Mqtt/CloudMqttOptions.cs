@@ -91,12 +91,6 @@ internal sealed class CloudMqttOptions : IValidatableObject
 
     private IEnumerable<string> DeviceCredentialErrors()
     {
-        if (Devices.Count > 0 && !Embedded)
-        {
-            // An external broker checks passwords itself; a silently ignored list would look like protection.
-            yield return "Mqtt:Devices configures the embedded broker; secure an external broker with its own password file and ACL (deploy/mosquitto)";
-        }
-
         foreach (var (id, password) in Devices)
         {
             if (ConfigRules.ValidateName(id, "Mqtt:Devices device id") is { } nameError)

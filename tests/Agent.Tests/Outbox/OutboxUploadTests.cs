@@ -87,5 +87,46 @@ public sealed class OutboxUploadTests : IDisposable
         Assert.Equal(1, metrics.OutboxDropped.Single(d => d.Key == ("rejected", "hard_example")).Value.Value);
     }
 
+    [Fact]
+    public async Task A_401_or_403_from_the_cloud_keeps_every_sample_and_delivers_it_once_the_credential_works()
+    {
+        // An auth proxy or a rotated secret: the first answers refuse the credential, then the cloud accepts.
+        var calls = 0;
+        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(url);
+        builder.Logging.ClearProviders();
+        await using var cloud = builder.Build();
+        cloud.MapPost("/v1/hard-examples", async (HttpContext context) =>
+        {
+            var upload = (await context.Request.ReadFromJsonAsync(EdgeJsonContext.Default.HardExampleUpload, context.RequestAborted))!;
+            return Interlocked.Increment(ref calls) switch
+            {
+                1 or 2 => Results.StatusCode(StatusCodes.Status401Unauthorized),
+                3 => Results.StatusCode(StatusCodes.Status403Forbidden),
+                _ => Results.Json(new HardExampleAck { Accepted = [.. upload.Items!.Select(i => i.Id)], Duplicates = [] }, EdgeJsonContext.Default.HardExampleAck),
+            };
+        });
+        await cloud.StartAsync(TestContext.Current.CancellationToken);
+        var metrics = new AgentMetrics();
+        using var store = new OutboxStore(Path.Combine(_dir, "outbox.db"), 100, 1 << 20, metrics);
+        var now = TimeProvider.System.GetUtcNow();
+        store.Add([.. Enumerable.Range(0, 4).Select(i => OutboxStoreTests.Entry(OutboxKind.HardExample, i, at: now))]);
+        var options = new OutboxOptions { DrainBatchSize = 10, RetryMinDelay = TimeSpan.FromMilliseconds(10), RetryMaxDelay = TimeSpan.FromMilliseconds(50) };
+        await using var services = new ServiceCollection()
+            .AddHttpClient(HardExampleUploader.ClientName, c => c.BaseAddress = new Uri(url + "/")).Services
+            .BuildServiceProvider();
+        var uploader = new HardExampleUploader(services.GetRequiredService<IHttpClientFactory>(), Options.Create(new AgentOptions()), NullLogger<HardExampleUploader>.Instance);
+        using var drain = new OutboxDrain(store, new OutboxSignal(), uploader, metrics, TimeProvider.System, Options.Create(options), NullLogger<OutboxDrain>.Instance);
+
+        await drain.StartAsync(TestContext.Current.CancellationToken);
+        await Requests.EventuallyAsync(() => store.Count == 0, "the outbox drained");
+        await drain.StopAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(4, metrics.OutboxUploaded.Value);
+        Assert.All(metrics.OutboxDropped, d => Assert.Equal(0, d.Value.Value));
+        Assert.True(calls >= 4);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

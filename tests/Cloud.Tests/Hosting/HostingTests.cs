@@ -82,7 +82,6 @@ public sealed class HostingTests : IDisposable
     }
 
     [Theory]
-    [InlineData("Mqtt:Embedded", "false", "deploy/mosquitto")]
     [InlineData("Mqtt:Username", "cam-01", "the cloud's own")]
     public async Task Device_logins_that_cannot_work_stop_the_cloud_at_startup(string key, string value, string expected)
     {
