@@ -1,11 +1,15 @@
 namespace Edge.Cloud.Tests.Mqtt;
 
 using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Edge.Cloud.Devices;
 using Edge.Cloud.Mqtt;
 using Edge.Cloud.Tests.Support;
 using Edge.Shared.Config;
 using Edge.Shared.Mqtt;
+using Edge.Shared.Security;
+using Edge.Shared.Serialization;
 using Edge.TestSupport;
 using Edge.TestSupport.Mosquitto;
 using MQTTnet;
@@ -62,6 +66,50 @@ public sealed class MosquittoDeployConfigTests : IDisposable
         Assert.DoesNotContain(Topics.DeviceDesired("cam-b"), device.ReceivedTopics);
         Assert.Equal((0.61, 0.63), (mine.Threshold, line.Threshold));
         Assert.Null(await store.GetAsync("cam-b", deadline.Token));
+    }
+
+    [Fact]
+    public async Task A_device_enrolled_at_the_cloud_logs_in_to_the_deploy_mosquitto_with_its_secret_after_add_device()
+    {
+        using var deadline = Deadline.Within(TimeSpan.FromSeconds(60));
+        await using var cloud = await CloudHost.StartAsync(_folder.Path);
+        using var enroll = await cloud.Http.PostAsJsonAsync("/v1/devices/cam-e/enroll", new DeviceEnrollRequest { Group = "line-1" }, EdgeJsonContext.Default.DeviceEnrollRequest, deadline.Token);
+        var credentials = await enroll.ReadAsync(EdgeJsonContext.Default.DeviceCredentials, deadline.Token);
+        var file = Path.Combine(_folder.Path, "cam-e.credentials.json");
+        await File.WriteAllBytesAsync(file, JsonSerializer.SerializeToUtf8Bytes(credentials, EdgeJsonContext.Default.DeviceCredentials), deadline.Token);
+
+        await using var broker = await MosquittoBroker.StartAsync(
+            async folder =>
+            {
+                var config = await DeployConfig(folder, deadline.Token);
+                await RunAsync(Path.Combine(RepoPaths.Root, "deploy", "mosquitto", "add-device.sh"), [file, Path.Combine(folder.Directory, "passwd")], deadline.Token);
+                return config;
+            },
+            deadline.Token);
+        await using var device = await MqttProbe.ConnectAsync(broker.Port, MqttProbe.DeviceLogin("cam-e", credentials.Secret), deadline.Token);
+        var wrongSecret = await MqttProbe.TryConnectAsync(broker.Port, MqttProbe.DeviceLogin("cam-e", "edge_not-it"), deadline.Token);
+        var (refused, _) = await RunAsync(Path.Combine(RepoPaths.Root, "deploy", "mosquitto", "add-device.sh"), [Path.Combine(_folder.Path, "missing.json")], deadline.Token, check: false);
+
+        Assert.NotEqual(MqttClientConnectResultCode.Success, wrongSecret);
+        Assert.NotEqual(0, refused);
+    }
+
+    private static async Task<(int Code, string Output)> RunAsync(string script, string[] args, CancellationToken cancellationToken, bool check = true)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(script);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // mosquitto_passwd lives in /usr/bin on Debian; the script calls it by name.
+        start.Environment["PATH"] = Path.GetDirectoryName(MosquittoBroker.FindBinary("mosquitto_passwd")) + ":/usr/bin:/bin";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync(cancellationToken) + await process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        Assert.True(!check || process.ExitCode == 0, $"{script} failed: {output}");
+        return (process.ExitCode, output);
     }
 
     /// <summary>deploy/mosquitto/mosquitto.conf with this test's port, files and logging; every other line as shipped.</summary>
