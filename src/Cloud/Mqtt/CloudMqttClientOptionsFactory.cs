@@ -1,5 +1,6 @@
 namespace Edge.Cloud.Mqtt;
 
+using Edge.Shared.Tls;
 using MQTTnet;
 using MQTTnet.Formatter;
 
@@ -11,7 +12,7 @@ internal static class CloudMqttClientOptionsFactory
     /// </summary>
     public static MqttClientOptions Create(CloudMqttOptions options, CloudCredentials credentials)
     {
-        var (host, port) = options.ClientEndpoint;
+        var (host, port, tls) = options.ClientEndpoint;
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(host, port)
             .WithClientId(options.ClientId)
@@ -22,6 +23,23 @@ internal static class CloudMqttClientOptionsFactory
         if (credentials.Username is { } username)
         {
             builder.WithCredentials(username, credentials.Password);
+        }
+
+        if (tls)
+        {
+            // The cloud's client talks to its own broker: it accepts exactly the certificate that broker was given
+            // (pinned), whatever name the client dials it by and whichever CA issued it.
+            var bundle = TlsFiles.LoadCertificates(options.Tls.CertificatePath!, "Mqtt:Tls:CertificatePath");
+            var pinned = bundle[0].RawData;
+            foreach (var certificate in bundle)
+            {
+                certificate.Dispose();
+            }
+
+            builder.WithTlsOptions(t => t
+                .UseTls()
+                .WithTargetHost(host)
+                .WithCertificateValidationHandler(e => e.Certificate is { } presented && presented.GetRawCertData().AsSpan().SequenceEqual(pinned)));
         }
 
         return builder.Build();
