@@ -27,9 +27,9 @@ internal sealed partial class InsecureLinksLog(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 8501, Level = LogLevel.Warning, Message = "Cloud:AllowInsecure is set: the cloud fallback at {BaseUrl} is plain HTTP to another machine; camera payloads cross the network unencrypted")]
+    [LoggerMessage(EventId = 9001, Level = LogLevel.Warning, Message = "Cloud:AllowInsecure is set: the cloud fallback at {BaseUrl} is plain HTTP to another machine; camera payloads cross the network unencrypted")]
     private static partial void LogInsecureCloud(ILogger logger, string baseUrl);
 
-    [LoggerMessage(EventId = 8502, Level = LogLevel.Warning, Message = "Mqtt:AllowInsecure is set: the broker at {Host}:{Port} is reached without TLS; the device's login and configuration cross the network unencrypted")]
+    [LoggerMessage(EventId = 9002, Level = LogLevel.Warning, Message = "Mqtt:AllowInsecure is set: the broker at {Host}:{Port} is reached without TLS; the device's login and configuration cross the network unencrypted")]
     private static partial void LogInsecureMqtt(ILogger logger, string host, int port);
 }

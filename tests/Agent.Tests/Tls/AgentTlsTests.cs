@@ -194,7 +194,7 @@ public sealed class AgentTlsTests : IDisposable
         await host.StartAsync(deadline.Token);
         await host.StopAsync(deadline.Token);
 
-        Assert.Contains(logs.GetSnapshot(), r => r.Id.Id == 8501 && r.Level == LogLevel.Warning);
+        Assert.Contains(logs.GetSnapshot(), r => r.Id.Id == 9001 && r.Level == LogLevel.Warning);
     }
 
     private static (CloudClientOptions Cloud, MqttOptions Mqtt) Resolve(Dictionary<string, string?> values)
