@@ -1,5 +1,6 @@
 namespace Edge.Cloud.Hosting;
 
+using Edge.Cloud.Mqtt;
 using Edge.Shared.Tls;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -38,8 +39,11 @@ internal static partial class CloudTls
         }
     }
 
-    /// <summary>Says at start what the listeners protect, and warns for every plain address that Cloud:AllowInsecure let through.</summary>
-    private sealed partial class ListenerSecurityLog(IOptions<CloudHostOptions> options, ILogger<ListenerSecurityLog> logger) : IHostedService
+    /// <summary>
+    /// Says at start what the listeners protect, and warns for every plain address that Cloud:AllowInsecure let through
+    /// and for a plain link to an external broker that Mqtt:AllowInsecure did (the embedded broker warns for its own).
+    /// </summary>
+    private sealed class ListenerSecurityLog(IOptions<CloudHostOptions> options, IOptions<CloudMqttOptions> mqtt, ILogger<ListenerSecurityLog> logger) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
@@ -54,6 +58,11 @@ internal static partial class CloudTls
                 LogHttps(logger, o.Tls.CertificatePath!, string.IsNullOrEmpty(o.Tls.ClientCaPath) ? "not asked for" : "required, trusted from " + o.Tls.ClientCaPath);
             }
 
+            if (mqtt.Value is { Embedded: false, PlainBeyondLoopback: true } external)
+            {
+                LogInsecureBroker(logger, external.Host, external.Port);
+            }
+
             return Task.CompletedTask;
         }
 
@@ -62,6 +71,9 @@ internal static partial class CloudTls
 
     [LoggerMessage(EventId = 9601, Level = LogLevel.Warning, Message = "Cloud:AllowInsecure is set: {Url} serves plain HTTP beyond loopback; requests, tokens and camera payloads cross the network unencrypted")]
     private static partial void LogInsecure(ILogger logger, string url);
+
+    [LoggerMessage(EventId = 9603, Level = LogLevel.Warning, Message = "Mqtt:AllowInsecure is set: the cloud reaches the broker at {Host}:{Port} without TLS; its login and every device's configuration cross the network unencrypted")]
+    private static partial void LogInsecureBroker(ILogger logger, string host, int port);
 
     [LoggerMessage(EventId = 9602, Level = LogLevel.Information, Message = "HTTPS with the certificate in {CertificatePath}; client certificates {ClientCertificates}")]
     private static partial void LogHttps(ILogger logger, string certificatePath, string clientCertificates);

@@ -25,7 +25,7 @@ internal static class CloudMqttClientOptionsFactory
             builder.WithCredentials(username, credentials.Password);
         }
 
-        if (tls)
+        if (tls && options.Embedded)
         {
             // The cloud's client talks to its own broker: it accepts exactly the certificate that broker was given
             // (pinned), whatever name the client dials it by and whichever CA issued it.
@@ -40,6 +40,27 @@ internal static class CloudMqttClientOptionsFactory
                 .UseTls()
                 .WithTargetHost(host)
                 .WithCertificateValidationHandler(e => e.Certificate is { } presented && presented.GetRawCertData().AsSpan().SequenceEqual(pinned)));
+        }
+        else if (tls)
+        {
+            // An external broker: MQTTnet's own checks (system roots, host name) unless a CA is configured, then only that CA.
+            var roots = string.IsNullOrEmpty(options.CaCertificatePath) ? null : TlsFiles.LoadCertificates(options.CaCertificatePath, "Mqtt:CaCertificatePath");
+            var client = string.IsNullOrEmpty(options.ClientCertificatePath)
+                ? null
+                : TlsFiles.LoadCertificateWithKey(options.ClientCertificatePath, options.ClientKeyPath!, "Mqtt:ClientCertificatePath", "Mqtt:ClientKeyPath");
+            builder.WithTlsOptions(t =>
+            {
+                t.UseTls().WithTargetHost(host);
+                if (roots is not null)
+                {
+                    t.WithCertificateValidationHandler(e => CertificateTrust.IsTrusted(e.Certificate, e.Chain, e.SslPolicyErrors, roots, checkName: true));
+                }
+
+                if (client is not null)
+                {
+                    t.WithClientCertificates([client]);
+                }
+            });
         }
 
         return builder.Build();

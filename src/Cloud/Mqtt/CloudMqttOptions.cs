@@ -39,6 +39,21 @@ internal sealed class CloudMqttOptions : IValidatableObject
     [Range(1, 65535)]
     public int Port { get; set; } = 1883;
 
+    /// <summary>TLS to the external broker (<see cref="Embedded"/> false); the embedded broker's listener is <see cref="Tls"/>.</summary>
+    public bool UseTls { get; set; }
+
+    /// <summary>
+    /// PEM file of the CA(s) that vouch for the external broker's certificate, and nothing else (not the system store).
+    /// Unset, <see cref="UseTls"/> checks the broker against the system's trusted roots. The host name is checked either way.
+    /// </summary>
+    public string? CaCertificatePath { get; set; }
+
+    /// <summary>The certificate the cloud presents to an external broker that asks for one (Mosquitto's <c>require_certificate</c>).</summary>
+    public string? ClientCertificatePath { get; set; }
+
+    /// <summary>The unencrypted PEM private key of <see cref="ClientCertificatePath"/>.</summary>
+    public string? ClientKeyPath { get; set; }
+
     /// <summary>
     /// The cloud client's credentials. With <see cref="Devices"/> set and no username, the embedded broker and the
     /// client share a random password made at startup (username = <see cref="ClientId"/>).
@@ -89,10 +104,15 @@ internal sealed class CloudMqttOptions : IValidatableObject
         ? PlainListener
             ? (Reachable(PlainBindAddress), EmbeddedPort, false)
             : (Reachable(EmbeddedBindAddress), Tls.Port, true)
-        : (Host, Port, false);
+        : (Host, Port, UseTls);
 
-    /// <summary>A plain listener beyond loopback: refused, or warned about under <see cref="AllowInsecure"/>.</summary>
-    public bool PlainBeyondLoopback => Embedded && PlainListener && !Loopback.IsLoopbackHost(PlainBindAddress);
+    /// <summary>
+    /// Plain text beyond loopback: the embedded broker's plain listener, or the client's link to an external broker.
+    /// Refused, or warned about under <see cref="AllowInsecure"/>.
+    /// </summary>
+    public bool PlainBeyondLoopback => Embedded
+        ? PlainListener && !Loopback.IsLoopbackHost(PlainBindAddress)
+        : !UseTls && !Loopback.IsLoopbackHost(Host);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -101,7 +121,13 @@ internal sealed class CloudMqttOptions : IValidatableObject
             yield return new ValidationResult($"Mqtt:EmbeddedBindAddress '{EmbeddedBindAddress}' is not an IP address", [nameof(EmbeddedBindAddress)]);
         }
 
-        if (PlainBeyondLoopback && !AllowInsecure && IPAddress.TryParse(EmbeddedBindAddress, out _))
+        if (PlainBeyondLoopback && !AllowInsecure && !Embedded)
+        {
+            yield return new ValidationResult(
+                $"Mqtt:Host '{Host}' is another machine and Mqtt:UseTls is false; set Mqtt:UseTls=true (with Mqtt:CaCertificatePath for a private CA), or set Mqtt:AllowInsecure=true to accept it",
+                [nameof(Host), nameof(UseTls)]);
+        }
+        else if (PlainBeyondLoopback && !AllowInsecure && IPAddress.TryParse(EmbeddedBindAddress, out _))
         {
             yield return new ValidationResult(
                 $"Mqtt:EmbeddedBindAddress '{EmbeddedBindAddress}' opens the embedded broker beyond loopback without TLS; set Mqtt:Tls:CertificatePath and Mqtt:Tls:KeyPath, or set Mqtt:AllowInsecure=true to accept it",
@@ -113,6 +139,11 @@ internal sealed class CloudMqttOptions : IValidatableObject
             yield return new ValidationResult(error, [nameof(Tls)]);
         }
 
+        foreach (var error in ExternalTlsErrors())
+        {
+            yield return new ValidationResult(error, [nameof(UseTls)]);
+        }
+
         if (ReconnectMaxDelayMs < ReconnectMinDelayMs)
         {
             yield return new ValidationResult("Mqtt:ReconnectMaxDelayMs must not be below Mqtt:ReconnectMinDelayMs", [nameof(ReconnectMaxDelayMs)]);
@@ -121,6 +152,36 @@ internal sealed class CloudMqttOptions : IValidatableObject
         foreach (var error in DeviceCredentialErrors())
         {
             yield return new ValidationResult(error, [nameof(Devices)]);
+        }
+    }
+
+    private IEnumerable<string> ExternalTlsErrors()
+    {
+        var files = !string.IsNullOrEmpty(CaCertificatePath) || !string.IsNullOrEmpty(ClientCertificatePath) || !string.IsNullOrEmpty(ClientKeyPath);
+        if (Embedded && (UseTls || files))
+        {
+            yield return "Mqtt:UseTls, Mqtt:CaCertificatePath and Mqtt:ClientCertificatePath are for an external broker; the embedded broker's TLS listener is Mqtt:Tls";
+            yield break;
+        }
+
+        if (files && !UseTls)
+        {
+            yield return "Mqtt:CaCertificatePath and Mqtt:ClientCertificatePath need Mqtt:UseTls=true";
+        }
+
+        if (!string.IsNullOrEmpty(CaCertificatePath) && TlsFiles.CertificatesError(CaCertificatePath, "Mqtt:CaCertificatePath") is { } caError)
+        {
+            yield return caError;
+        }
+
+        if (string.IsNullOrEmpty(ClientCertificatePath) != string.IsNullOrEmpty(ClientKeyPath))
+        {
+            yield return "Mqtt:ClientCertificatePath and Mqtt:ClientKeyPath go together; set both or neither";
+        }
+        else if (!string.IsNullOrEmpty(ClientCertificatePath) &&
+                 TlsFiles.CertificateWithKeyError(ClientCertificatePath, ClientKeyPath!, "Mqtt:ClientCertificatePath", "Mqtt:ClientKeyPath") is { } error)
+        {
+            yield return error;
         }
     }
 

@@ -98,6 +98,18 @@ public sealed class BrokerTlsTests : IDisposable
     }
 
     [Fact]
+    public async Task The_clouds_client_refuses_plain_text_to_an_external_broker_beyond_loopback()
+    {
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => CloudHost.StartAsync(_folder.Path, new Dictionary<string, string?>
+        {
+            ["Mqtt:Embedded"] = "false",
+            ["Mqtt:Host"] = "broker.example.com",
+        }));
+
+        Assert.Contains(ex.Failures, f => f.Contains("Mqtt:UseTls is false", StringComparison.Ordinal) && f.Contains("Mqtt:AllowInsecure", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task With_allow_insecure_a_plain_listener_beyond_loopback_starts_and_says_so_as_a_warning()
     {
         var log = CollectedLog.Create();
