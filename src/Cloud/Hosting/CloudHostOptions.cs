@@ -24,7 +24,9 @@ internal sealed class CloudHostOptions : IValidatableObject
     public IEnumerable<string> ListenUrls => Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>The plain http addresses that are not loopback: refused, or warned about under <see cref="AllowInsecure"/>.</summary>
-    public IEnumerable<string> InsecureUrls => ListenUrls.Where(u => Loopback.ParseListenUrl(u) is ("http", var host) && !Loopback.IsLoopbackHost(host));
+    /// <remarks>A Unix socket (<c>http://unix:/run/edge.sock</c>) or named pipe never leaves the machine.</remarks>
+    public IEnumerable<string> InsecureUrls => ListenUrls.Where(u =>
+        Loopback.ParseListenUrl(u) is ("http", var host) && !Loopback.IsLoopbackHost(host) && host is not ("unix" or "pipe"));
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -137,11 +137,13 @@ public sealed class HttpsTests : IDisposable
         Assert.True((int)response.StatusCode > 0);
     }
 
-    [Fact]
-    public async Task Loopback_plain_http_starts_without_a_warning()
+    [Theory]
+    [InlineData("http://localhost:{0}")]
+    [InlineData("http://127.0.0.1:{0};http://unix:{1}")]
+    public async Task Loopback_and_unix_socket_plain_http_start_without_a_warning(string urls)
     {
         var log = CollectedLog.Create();
-        var settings = Plain("http://localhost:{0}");
+        var settings = Plain(urls.Replace("{1}", Path.Combine(_folder.Path, "cloud.sock"), StringComparison.Ordinal));
         foreach (var (key, value) in log.Settings)
         {
             settings[key] = value;
@@ -150,6 +152,7 @@ public sealed class HttpsTests : IDisposable
         await using var cloud = await StartAsync(settings);
 
         Assert.DoesNotContain(log.Events, e => e.EventId == 9601);
+        Assert.DoesNotContain(log.Events, e => e.Level >= LogEventLevel.Error);
     }
 
     [Theory]
