@@ -2,6 +2,7 @@ namespace Edge.Cloud;
 
 using Edge.Cloud.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 
 /// <summary>Builds the cloud exactly as <c>Program.cs</c> runs it; the demo and integration tests reuse it.</summary>
 public static class CloudApplication
@@ -19,6 +20,9 @@ public static class CloudApplication
         }
 
         builder.WebHost.UseUrls(builder.Configuration[$"{CloudHostOptions.Section}:{nameof(CloudHostOptions.Urls)}"] ?? new CloudHostOptions().Urls);
+
+        // The slim builder leaves HTTPS out; Cloud:Tls supplies the certificate (CloudTls).
+        builder.WebHost.UseKestrelHttpsConfiguration();
         builder.AddCloudServices();
         var app = builder.Build();
 

@@ -1,12 +1,14 @@
 namespace Edge.Agent.CloudClient;
 
 using System.ComponentModel.DataAnnotations;
+using Edge.Agent.Tls;
+using Edge.Shared.Tls;
 
 /// <summary>
 /// The cloud fallback. Section <c>Cloud</c>. Every wait is bounded by <see cref="Deadline"/>: when the cloud
 /// cannot answer within it the caller gets the local answer (LocalDegraded) instead of waiting longer.
 /// </summary>
-internal sealed class CloudClientOptions
+internal sealed class CloudClientOptions : IValidatableObject
 {
     public const string Section = "Cloud";
 
@@ -19,6 +21,23 @@ internal sealed class CloudClientOptions
     /// <c>Agent:CredentialsFile</c>). Without it the cloud answers 401 and the agent answers locally.
     /// </summary>
     public string? DeviceToken { get; set; }
+
+    /// <summary>
+    /// PEM file of the CA(s) that vouch for the cloud's certificate, and nothing else (not the system store). Unset, an
+    /// https <see cref="BaseUrl"/> is checked against the system's trusted roots.
+    /// </summary>
+    public string? CaCertificatePath { get; set; }
+
+    /// <summary>The certificate the agent presents when the cloud asks for one (<c>Cloud:Tls:ClientCaPath</c> there).</summary>
+    public string? ClientCertificatePath { get; set; }
+
+    /// <summary>The unencrypted PEM private key of <see cref="ClientCertificatePath"/>.</summary>
+    public string? ClientKeyPath { get; set; }
+
+    /// <summary>True accepts a plain http <see cref="BaseUrl"/> beyond loopback (logged as a warning at start); false refuses to start.</summary>
+    public bool AllowInsecure { get; set; }
+
+    public bool IsInsecure => Uri.TryCreate(BaseUrl, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp && !Loopback.IsLoopbackHost(uri.Host);
 
     /// <summary>Overall budget for one cloud answer, retries included.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
@@ -63,4 +82,26 @@ internal sealed class CloudClientOptions
     /// <summary>Cap on a Retry-After pause, so a bogus header cannot silence the cloud for days.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var https = Uri.TryCreate(BaseUrl, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps;
+        if (IsInsecure && !AllowInsecure)
+        {
+            yield return new ValidationResult(
+                $"Cloud:BaseUrl '{BaseUrl}' is plain HTTP to another machine; use https:// (with Cloud:CaCertificatePath for a private CA), or set Cloud:AllowInsecure=true to accept it",
+                [nameof(BaseUrl)]);
+        }
+
+        var tlsSet = !string.IsNullOrEmpty(CaCertificatePath) || !string.IsNullOrEmpty(ClientCertificatePath) || !string.IsNullOrEmpty(ClientKeyPath);
+        if (tlsSet && !https)
+        {
+            yield return new ValidationResult("Cloud:CaCertificatePath and Cloud:ClientCertificatePath need an https:// Cloud:BaseUrl", [nameof(BaseUrl)]);
+        }
+
+        foreach (var error in AgentTls.Errors("Cloud", CaCertificatePath, ClientCertificatePath, ClientKeyPath))
+        {
+            yield return new ValidationResult(error, [nameof(CaCertificatePath)]);
+        }
+    }
 }

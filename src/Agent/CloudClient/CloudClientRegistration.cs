@@ -1,6 +1,7 @@
 namespace Edge.Agent.CloudClient;
 
 using System.Net;
+using Edge.Agent.Tls;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -26,6 +27,7 @@ internal static class CloudClientRegistration
         builder.Services.AddSingleton<CloudThrottle>();
         builder.Services.AddSingleton<CloudCircuit>();
         builder.Services.AddSingleton<CloudInferenceClient>();
+        builder.Services.AddHostedService<InsecureLinksLog>();
 
         // While the cloud is down every request fails the same way; the breaker's state changes (logged by
         // CloudCircuit) and the LocalDegraded counters say it once, so Polly's per-attempt events stay at Debug.
@@ -39,10 +41,45 @@ internal static class CloudClientRegistration
                 DeviceCredentialsFile.Authorize(client, o);
             })
 
+            .ConfigurePrimaryHttpMessageHandler((handler, services) => ConfigureTls(handler, services.GetRequiredService<IOptions<CloudClientOptions>>().Value))
+
             // The default HttpClient logging writes a warning with a stack trace for every refused connection.
             .RemoveAllLoggers()
             .AddResilienceHandler(PipelineName, ConfigurePipeline);
         return builder;
+    }
+
+    /// <summary>Cloud:CaCertificatePath and the client certificate, on whichever handler the factory made (see <see cref="AgentTls"/>).</summary>
+    private static void ConfigureTls(HttpMessageHandler handler, CloudClientOptions o)
+    {
+        var validation = AgentTls.ServerValidation(CloudClientOptions.Section, o.CaCertificatePath);
+        var certificate = AgentTls.ClientCertificate(CloudClientOptions.Section, o.ClientCertificatePath, o.ClientKeyPath);
+        switch (handler)
+        {
+            case SocketsHttpHandler sockets:
+                sockets.SslOptions.RemoteCertificateValidationCallback = validation ?? sockets.SslOptions.RemoteCertificateValidationCallback;
+                if (certificate is not null)
+                {
+                    sockets.SslOptions.ClientCertificates = [certificate];
+                }
+
+                break;
+            case HttpClientHandler client:
+                if (validation is not null)
+                {
+                    client.ServerCertificateCustomValidationCallback = (request, cert, chain, errors) => validation(request, cert, chain, errors);
+                }
+
+                if (certificate is not null)
+                {
+                    client.ClientCertificateOptions = ClientCertificateOption.Manual;
+                    client.ClientCertificates.Add(certificate);
+                }
+
+                break;
+            default:
+                throw new InvalidOperationException($"the cloud client's handler {handler.GetType().Name} cannot be given TLS settings");
+        }
     }
 
     private static void ConfigurePipeline(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context)

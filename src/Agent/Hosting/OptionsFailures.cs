@@ -28,9 +28,16 @@ internal static partial class OptionsFailures
                 : $"{section}: {failure.TrimEnd('.')}";
         }
 
+        var error = match.Groups["error"].Value.TrimEnd('.');
+        if (error.StartsWith(section + ":", StringComparison.Ordinal))
+        {
+            // A validator that names its own keys (the TLS files, "Cloud:CaCertificatePath '...' does not exist").
+            return error;
+        }
+
         var keys = match.Groups["members"].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(member => $"{section}:{member}");
-        return $"{string.Join(", ", keys)}: {match.Groups["error"].Value.TrimEnd('.')}";
+        return $"{string.Join(", ", keys)}: {error}";
     }
 
     /// <summary>The message <c>ValidateDataAnnotations</c> writes for each failed attribute.</summary>

@@ -1,5 +1,6 @@
 namespace Edge.Agent.Mqtt;
 
+using Edge.Agent.Tls;
 using MQTTnet;
 using MQTTnet.Formatter;
 
@@ -26,7 +27,22 @@ internal static class MqttClientOptionsFactory
 
         if (options.UseTls)
         {
-            builder.WithTlsOptions(tls => tls.UseTls());
+            // MQTTnet's own checks (system roots, host name) apply unless a CA is configured; then only that CA vouches.
+            var validation = AgentTls.ServerValidation(MqttOptions.Section, options.CaCertificatePath);
+            var certificate = AgentTls.ClientCertificate(MqttOptions.Section, options.ClientCertificatePath, options.ClientKeyPath);
+            builder.WithTlsOptions(tls =>
+            {
+                tls.UseTls().WithTargetHost(options.Host);
+                if (validation is not null)
+                {
+                    tls.WithCertificateValidationHandler(e => validation(e, e.Certificate, e.Chain, e.SslPolicyErrors));
+                }
+
+                if (certificate is not null)
+                {
+                    tls.WithClientCertificates([certificate]);
+                }
+            });
         }
 
         return builder.Build();

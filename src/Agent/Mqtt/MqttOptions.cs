@@ -1,6 +1,8 @@
 namespace Edge.Agent.Mqtt;
 
 using System.ComponentModel.DataAnnotations;
+using Edge.Agent.Tls;
+using Edge.Shared.Tls;
 
 /// <summary>
 /// The agent's broker connection. Section <c>Mqtt</c>; env vars <c>Mqtt__Host</c>, <c>Mqtt__Port</c>, ...
@@ -24,6 +26,23 @@ internal sealed class MqttOptions : IValidatableObject
     public string? Password { get; set; }
 
     public bool UseTls { get; set; }
+
+    /// <summary>
+    /// PEM file of the CA(s) that vouch for the broker's certificate, and nothing else (not the system store). Unset,
+    /// <see cref="UseTls"/> checks the broker against the system's trusted roots. The host name is checked either way.
+    /// </summary>
+    public string? CaCertificatePath { get; set; }
+
+    /// <summary>The certificate the agent presents to a broker that asks for one (Mosquitto's <c>require_certificate</c>).</summary>
+    public string? ClientCertificatePath { get; set; }
+
+    /// <summary>The unencrypted PEM private key of <see cref="ClientCertificatePath"/>.</summary>
+    public string? ClientKeyPath { get; set; }
+
+    /// <summary>True accepts a plain (non-TLS) connection to a broker beyond loopback (logged as a warning at start); false refuses to start.</summary>
+    public bool AllowInsecure { get; set; }
+
+    public bool IsInsecure => Enabled && !UseTls && !Loopback.IsLoopbackHost(Host);
 
     /// <summary>Null or empty uses <c>Agent:DeviceId</c>: the broker keeps the persistent session under this id.</summary>
     [RegularExpression("^[A-Za-z0-9_.-]{1,64}$", ErrorMessage = "ClientId may only contain letters, digits, '-', '_' and '.'")]
@@ -53,6 +72,24 @@ internal sealed class MqttOptions : IValidatableObject
             yield return new ValidationResult(
                 "ReconnectMaxDelay must not be shorter than ReconnectMinDelay",
                 [nameof(ReconnectMaxDelay), nameof(ReconnectMinDelay)]);
+        }
+
+        if (IsInsecure && !AllowInsecure)
+        {
+            yield return new ValidationResult(
+                $"Mqtt:Host '{Host}' is another machine and Mqtt:UseTls is false; set Mqtt:UseTls=true (with Mqtt:CaCertificatePath for a private CA), or set Mqtt:AllowInsecure=true to accept it",
+                [nameof(Host), nameof(UseTls)]);
+        }
+
+        var tlsSet = !string.IsNullOrEmpty(CaCertificatePath) || !string.IsNullOrEmpty(ClientCertificatePath) || !string.IsNullOrEmpty(ClientKeyPath);
+        if (tlsSet && !UseTls)
+        {
+            yield return new ValidationResult("Mqtt:CaCertificatePath and Mqtt:ClientCertificatePath need Mqtt:UseTls=true", [nameof(UseTls)]);
+        }
+
+        foreach (var error in AgentTls.Errors("Mqtt", CaCertificatePath, ClientCertificatePath, ClientKeyPath))
+        {
+            yield return new ValidationResult(error, [nameof(CaCertificatePath)]);
         }
 
         if (string.IsNullOrEmpty(Username) && !string.IsNullOrEmpty(Password))

@@ -38,6 +38,7 @@ public static class CloudHosting
             .BindConfiguration(CloudHostOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.AddCloudTls();
 
         builder.AddStorage();
         builder.AddSecurity();

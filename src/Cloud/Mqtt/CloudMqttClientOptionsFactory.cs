@@ -1,5 +1,6 @@
 namespace Edge.Cloud.Mqtt;
 
+using Edge.Shared.Tls;
 using MQTTnet;
 using MQTTnet.Formatter;
 
@@ -11,7 +12,7 @@ internal static class CloudMqttClientOptionsFactory
     /// </summary>
     public static MqttClientOptions Create(CloudMqttOptions options, CloudCredentials credentials)
     {
-        var (host, port) = options.ClientEndpoint;
+        var (host, port, tls) = options.ClientEndpoint;
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(host, port)
             .WithClientId(options.ClientId)
@@ -22,6 +23,44 @@ internal static class CloudMqttClientOptionsFactory
         if (credentials.Username is { } username)
         {
             builder.WithCredentials(username, credentials.Password);
+        }
+
+        if (tls && options.Embedded)
+        {
+            // The cloud's client talks to its own broker: it accepts exactly the certificate that broker was given
+            // (pinned), whatever name the client dials it by and whichever CA issued it.
+            var bundle = TlsFiles.LoadCertificates(options.Tls.CertificatePath!, "Mqtt:Tls:CertificatePath");
+            var pinned = bundle[0].RawData;
+            foreach (var certificate in bundle)
+            {
+                certificate.Dispose();
+            }
+
+            builder.WithTlsOptions(t => t
+                .UseTls()
+                .WithTargetHost(host)
+                .WithCertificateValidationHandler(e => e.Certificate is { } presented && presented.GetRawCertData().AsSpan().SequenceEqual(pinned)));
+        }
+        else if (tls)
+        {
+            // An external broker: MQTTnet's own checks (system roots, host name) unless a CA is configured, then only that CA.
+            var roots = string.IsNullOrEmpty(options.CaCertificatePath) ? null : TlsFiles.LoadCertificates(options.CaCertificatePath, "Mqtt:CaCertificatePath");
+            var client = string.IsNullOrEmpty(options.ClientCertificatePath)
+                ? null
+                : TlsFiles.LoadCertificateWithKey(options.ClientCertificatePath, options.ClientKeyPath!, "Mqtt:ClientCertificatePath", "Mqtt:ClientKeyPath");
+            builder.WithTlsOptions(t =>
+            {
+                t.UseTls().WithTargetHost(host);
+                if (roots is not null)
+                {
+                    t.WithCertificateValidationHandler(e => CertificateTrust.IsTrusted(e.Certificate, e.Chain, e.SslPolicyErrors, roots, checkName: true));
+                }
+
+                if (client is not null)
+                {
+                    t.WithClientCertificates([client]);
+                }
+            });
         }
 
         return builder.Build();

@@ -1,6 +1,10 @@
 namespace Edge.Cloud.Mqtt;
 
 using System.Net;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Edge.Shared.Tls;
 using Microsoft.Extensions.Options;
 using MQTTnet.Server;
 
@@ -16,6 +20,7 @@ internal sealed partial class EmbeddedBroker(
     ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
 {
     private MqttServer? _server;
+    private X509Certificate2? _certificate;
 
     public MqttServer Server => _server ?? throw new InvalidOperationException("the embedded broker has not started");
 
@@ -23,16 +28,56 @@ internal sealed partial class EmbeddedBroker(
     {
         var o = options.Value;
         var factory = new MqttServerFactory();
-        var serverOptions = factory.CreateServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(o.EmbeddedBindAddress))
-            .WithDefaultEndpointPort(o.EmbeddedPort)
-            .WithPersistentSessions()
-            .Build();
-        _server = factory.CreateMqttServer(serverOptions);
+        var builder = factory.CreateServerOptionsBuilder().WithPersistentSessions().WithoutDefaultEndpoint().WithoutEncryptedEndpoint();
+        if (o.PlainListener)
+        {
+            var (v4, v6) = Bind(o.PlainBindAddress);
+            builder.WithDefaultEndpoint().WithDefaultEndpointBoundIPAddress(v4).WithDefaultEndpointBoundIPV6Address(v6).WithDefaultEndpointPort(o.EmbeddedPort);
+        }
+
+        if (o.Tls.IsConfigured)
+        {
+            var (v4, v6) = Bind(o.EmbeddedBindAddress);
+            _certificate = TlsFiles.LoadCertificateWithKey(o.Tls.CertificatePath!, o.Tls.KeyPath!, "Mqtt:Tls:CertificatePath", "Mqtt:Tls:KeyPath");
+            builder.WithEncryptedEndpoint()
+                .WithEncryptedEndpointBoundIPAddress(v4)
+                .WithEncryptedEndpointBoundIPV6Address(v6)
+                .WithEncryptedEndpointPort(o.Tls.Port)
+                .WithEncryptionCertificate(_certificate)
+                .WithEncryptionSslProtocol(SslProtocols.Tls12 | SslProtocols.Tls13);
+        }
+
+        _server = factory.CreateMqttServer(builder.Build());
         authenticator.Attach(_server);
+
         await _server.StartAsync();
-        LogStarted(logger, o.EmbeddedBindAddress, o.EmbeddedPort, o.Devices.Count);
+        var devices = o.Devices.Count;
+        if (o.Tls.IsConfigured)
+        {
+            LogStartedTls(logger, o.EmbeddedBindAddress, o.Tls.Port, o.Tls.CertificatePath!, devices);
+        }
+
+        if (o.PlainListener)
+        {
+            LogStarted(logger, o.PlainBindAddress, o.EmbeddedPort, devices);
+        }
+
+        if (o.PlainBeyondLoopback)
+        {
+            LogInsecure(logger, o.PlainBindAddress, o.EmbeddedPort);
+        }
+    }
+
+    /// <summary>
+    /// The listener's IPv4 and IPv6 addresses. MQTTnet binds both families, with [::] unless told otherwise; left so,
+    /// a broker "on 127.0.0.1" would also take connections from the network over IPv6.
+    /// </summary>
+    private static (IPAddress V4, IPAddress V6) Bind(string address)
+    {
+        var ip = IPAddress.Parse(address);
+        return ip.AddressFamily == AddressFamily.InterNetworkV6
+            ? (ip.Equals(IPAddress.IPv6Any) ? IPAddress.Any : IPAddress.None, ip)
+            : (ip, ip.Equals(IPAddress.Any) ? IPAddress.IPv6Any : IPAddress.None);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -44,10 +89,20 @@ internal sealed partial class EmbeddedBroker(
         }
     }
 
-    public void Dispose() => _server?.Dispose();
+    public void Dispose()
+    {
+        _server?.Dispose();
+        _certificate?.Dispose();
+    }
 
     [LoggerMessage(EventId = 5540, Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port} (logins required: enrolled devices and {Devices} from Mqtt:Devices)")]
     private static partial void LogStarted(ILogger logger, string address, int port, int devices);
+
+    [LoggerMessage(EventId = 5542, Level = LogLevel.Information, Message = "Embedded MQTT broker listening with TLS on {Address}:{Port} (certificate {CertificatePath}; logins required: enrolled devices and {Devices} from Mqtt:Devices)")]
+    private static partial void LogStartedTls(ILogger logger, string address, int port, string certificatePath, int devices);
+
+    [LoggerMessage(EventId = 5543, Level = LogLevel.Warning, Message = "Mqtt:AllowInsecure is set: the embedded broker listens without TLS on {Address}:{Port}, beyond loopback; logins and configuration cross the network unencrypted")]
+    private static partial void LogInsecure(ILogger logger, string address, int port);
 
     [LoggerMessage(EventId = 5541, Level = LogLevel.Information, Message = "Embedded MQTT broker stopped")]
     private static partial void LogStopped(ILogger logger);

@@ -52,7 +52,7 @@ internal sealed partial class AdminTokenBootstrap(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 9601, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 9611, Level = LogLevel.Warning,
         Message = "Created the first admin token and wrote it to {Path} (readable by this user only); use it to create the operators' own tokens (edge tokens create), then delete the file")]
     private static partial void LogCreated(ILogger logger, string path);
 }

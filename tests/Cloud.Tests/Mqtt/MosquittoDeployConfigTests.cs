@@ -11,7 +11,9 @@ using Edge.Shared.Mqtt;
 using Edge.Shared.Security;
 using Edge.Shared.Serialization;
 using Edge.TestSupport;
+using Edge.Shared.Tls;
 using Edge.TestSupport.Mosquitto;
+using Edge.TestSupport.Tls;
 using MQTTnet;
 using Xunit;
 
@@ -23,8 +25,54 @@ public sealed class MosquittoDeployConfigTests : IDisposable
 {
     private const string CloudPassword = "cloud-secret";
     private readonly TempFolder _folder = new();
+    private readonly TestCertificates _certificates;
+
+    public MosquittoDeployConfigTests() => _certificates = TestCertificates.Create(_folder.Path);
+
+    /// <summary>The deploy file's TLS listener (8883), moved to a free port.</summary>
+    private int TlsPort { get; } = FreePort.Next();
 
     public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task The_deploy_tls_listener_takes_the_cloud_and_devices_that_trust_the_ca_and_refuses_one_trusting_another()
+    {
+        using var deadline = Deadline.Within(TimeSpan.FromSeconds(60));
+        await using var broker = await MosquittoBroker.StartAsync(folder => DeployConfig(folder, deadline.Token), deadline.Token);
+        await using var cloud = await CloudHost.StartAsync(_folder.Path, new Dictionary<string, string?>
+        {
+            ["Mqtt:Embedded"] = "false",
+            ["Mqtt:Host"] = MosquittoBroker.Host,
+            ["Mqtt:Port"] = TlsPort.ToString(CultureInfo.InvariantCulture),
+            ["Mqtt:UseTls"] = "true",
+            ["Mqtt:CaCertificatePath"] = _certificates.CaPath,
+            ["Mqtt:Username"] = "edge-cloud",
+            ["Mqtt:Password"] = CloudPassword,
+        });
+        var other = TestCertificates.Create(_folder.Path, "other");
+
+        var device = await MqttProbe.TryConnectAsync(TlsPort, Trusting(MqttProbe.DeviceLogin("cam-a", "secret-a"), _certificates.CaPath), deadline.Token);
+        await Assert.ThrowsAnyAsync<MQTTnet.Exceptions.MqttCommunicationException>(
+            () => MqttProbe.TryConnectAsync(TlsPort, Trusting(MqttProbe.DeviceLogin("cam-a", "secret-a"), other.CaPath), deadline.Token));
+
+        Assert.Equal(MqttClientConnectResultCode.Success, device);
+        Assert.True(cloud.Service<CloudMqttClient>().IsConnected);
+        Assert.Equal($"{MosquittoBroker.Host}:{TlsPort}", cloud.Service<CloudMqttClient>().Endpoint);
+    }
+
+    private static MqttClientOptionsBuilder Trusting(MqttClientOptionsBuilder login, string caPath)
+    {
+        var roots = TlsFiles.LoadCertificates(caPath, "ca");
+        return login.WithTlsOptions(t => t.UseTls().WithTargetHost(MosquittoBroker.Host)
+            .WithCertificateValidationHandler(e => CertificateTrust.IsTrusted(e.Certificate, e.Chain, e.SslPolicyErrors, roots, checkName: true)));
+    }
+
+    private static string Copy(string file, BrokerFolder folder)
+    {
+        var target = Path.Combine(folder.Directory, Path.GetFileName(file));
+        File.Copy(file, target, overwrite: true);
+        return target;
+    }
 
     [Fact]
     public async Task The_deploy_configuration_lets_the_cloud_and_devices_in_and_keeps_devices_to_their_own_topics()
@@ -113,7 +161,7 @@ public sealed class MosquittoDeployConfigTests : IDisposable
     }
 
     /// <summary>deploy/mosquitto/mosquitto.conf with this test's port, files and logging; every other line as shipped.</summary>
-    private static async Task<string> DeployConfig(BrokerFolder folder, CancellationToken cancellationToken)
+    private async Task<string> DeployConfig(BrokerFolder folder, CancellationToken cancellationToken)
     {
         var deploy = Path.Combine(RepoPaths.Root, "deploy", "mosquitto");
         var passwords = Path.Combine(folder.Directory, "passwd");
@@ -123,7 +171,11 @@ public sealed class MosquittoDeployConfigTests : IDisposable
         var lines = (await File.ReadAllLinesAsync(Path.Combine(deploy, "mosquitto.conf"), cancellationToken))
             .Select(line => line.Split(' ', 2)[0] switch
             {
-                "listener" => $"listener {folder.Port} {MosquittoBroker.Host}",
+                "listener" when line.EndsWith(" 127.0.0.1", StringComparison.Ordinal) => $"listener {folder.Port} {MosquittoBroker.Host}",
+                "listener" => $"listener {TlsPort} {MosquittoBroker.Host}",
+                "cafile" => $"cafile {Copy(_certificates.CaPath, folder)}",
+                "certfile" => $"certfile {Copy(_certificates.ServerCertificatePath, folder)}",
+                "keyfile" => $"keyfile {Copy(_certificates.ServerKeyPath, folder)}",
                 "password_file" => $"password_file {passwords}",
                 "acl_file" => $"acl_file {acl}",
                 "persistence" => "persistence false",
