@@ -27,6 +27,7 @@ internal sealed class ConfigSyncService : BackgroundService
     private readonly IModelInfo? _model;
     private readonly TimeProvider _time;
     private readonly ILogger<ConfigSyncService> _logger;
+    private readonly long _maxVersionJump;
 
     // The agent's own defaults, under every field no scope sets.
     private readonly RoutingSettings _defaults;
@@ -43,8 +44,10 @@ internal sealed class ConfigSyncService : BackgroundService
         ConfigTargets targets,
         TimeProvider time,
         ILogger<ConfigSyncService> logger,
+        IOptions<ConfigSyncOptions> options,
         IModelInfo? model = null)
     {
+        _maxVersionJump = options.Value.MaxVersionJump;
         _live = live;
         _mqtt = mqtt;
         _state = state;
@@ -144,7 +147,7 @@ internal sealed class ConfigSyncService : BackgroundService
             return;
         }
 
-        var decision = DesiredConfigRules.Evaluate(_held, scope, _targets.TargetOf(scope), payload);
+        var decision = DesiredConfigRules.Evaluate(_held, scope, _targets.TargetOf(scope), payload, _maxVersionJump);
         var settings = _live.Current;
         switch (decision.Kind)
         {
