@@ -56,6 +56,14 @@ internal sealed class UpdateProcess(
                 return;
             }
 
+            // Anti-rollback: any old package the cloud ever signed could be replayed; only a signed rollback may go down.
+            if (!manifest.AllowDowngrade && ModelVersions.Compare(manifest.Version, local.ModelVersion) < 0)
+            {
+                throw new PackageRejectedException(
+                    UpdateFailure.Downgrade,
+                    $"version {manifest.Version} is lower than {local.ModelVersion}, which this device runs, and the package is not signed as a rollback (create the rollout with allowRollback)");
+            }
+
             // The status LED shows "updating" and /v1/status/device names it until the swap (or the refusal).
             using var updating = activity.Begin($"model {manifest.Name} {manifest.Version}");
             var started = Stopwatch.GetTimestamp();
@@ -104,14 +112,15 @@ internal sealed class UpdateProcess(
         var payload = PackageChecks.Choose(manifest, bases.Keys);
         report.PayloadKind = payload.Kind;
         report.PayloadBytes = payload.Size;
-        var blocks = BlockFrame.BlockCount(payload.Size, desired.BlockSize);
+        // Blocks of the size the signed hashes cover, so each frame can be checked; the announced size only for older packages.
+        var blockSize = payload.BlockSha256 is not null ? payload.BlockSize : desired.BlockSize;
+        var blocks = BlockFrame.BlockCount(payload.Size, blockSize);
         logger.Downloading(manifest.Name, manifest.Version, desired.RolloutId, payload.Kind, payload.Sha256, payload.Size, blocks);
-        var partPath = await downloader.DownloadAsync(payload, desired.BlockSize, part =>
+        var partPath = await downloader.DownloadAsync(payload, blockSize, part =>
         {
             report.BlocksReceived = part.Received;
             report.BlocksTotal = part.Total;
-            var truncated = downloader.Truncated;
-            return ReportAsync(report, UpdateState.Downloading, null, truncated == 0 ? null : $"{truncated} truncated block(s) dropped and requested again", cancellationToken);
+            return ReportAsync(report, UpdateState.Downloading, null, DroppedDetail(), cancellationToken);
         }, cancellationToken);
 
         await ReportAsync(report, UpdateState.Verifying, null, report.Detail, cancellationToken);
@@ -128,6 +137,23 @@ internal sealed class UpdateProcess(
             ? await ReadAsync(basePath, cancellationToken)
             : [];
         return ModelPayloads.Rebuild(payload, bytes, baseBytes, manifest.ModelSize, manifest.ModelSha256);
+    }
+
+    private string? DroppedDetail()
+    {
+        var (truncated, badHash) = (downloader.Truncated, downloader.BadHash);
+        var parts = new List<string>(2);
+        if (truncated > 0)
+        {
+            parts.Add($"{truncated} truncated block(s)");
+        }
+
+        if (badHash > 0)
+        {
+            parts.Add($"{badHash} block(s) not matching their signed hash");
+        }
+
+        return parts.Count == 0 ? null : string.Join(" and ", parts) + " dropped and requested again";
     }
 
     /// <summary>Model files a delta can start from, by hash: the running one (whose bytes the loader verified) and installed versions.</summary>
