@@ -35,8 +35,8 @@ internal static partial class RolloutsLog
     [LoggerMessage(EventId = 7508, Level = LogLevel.Information, Message = "Republished model desired for {Published} devices and cleared {Cleared}")]
     public static partial void Republished(ILogger logger, int published, int cleared);
 
-    [LoggerMessage(EventId = 7509, Level = LogLevel.Warning, Message = "Dropped model status on {Topic}: {Reason}")]
-    public static partial void StatusDropped(ILogger logger, string topic, string reason);
+    [LoggerMessage(EventId = 7509, Level = LogLevel.Warning, Message = "Dropped model status on {Topic}: {Reason} ({Suppressed} similar ones not logged)")]
+    public static partial void StatusDropped(ILogger logger, string topic, string reason, int suppressed);
 
     [LoggerMessage(EventId = 7510, Level = LogLevel.Debug, Message = "Rollout {RolloutId}: device {DeviceId} is {State}")]
     public static partial void DeviceState(ILogger logger, string rolloutId, string deviceId, UpdateState state);
