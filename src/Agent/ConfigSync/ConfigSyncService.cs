@@ -7,6 +7,7 @@ using Edge.Agent.Mqtt;
 using Edge.Agent.Routing;
 using Edge.Agent.Serving;
 using Edge.Shared.Config;
+using Edge.Shared.Observability;
 using Edge.Shared.Serialization;
 using Microsoft.Extensions.Options;
 
@@ -178,7 +179,8 @@ internal sealed class ConfigSyncService : BackgroundService
                 _logger.Ignored(scope, decision.Version, decision.Reason);
                 break;
             default:
-                _logger.Refused(scope, decision.Version, decision.Reason);
+                // The reason may quote the payload (a forged target, a parser message): escaped, it cannot forge a log line.
+                _logger.Refused(scope, decision.Version, LogText.Escape(decision.Reason, 1024));
                 _lastError = new ConfigError { Scope = scope, Version = decision.Version, Reason = decision.Reason ?? "refused", At = _time.GetUtcNow() };
                 await PublishReportedAsync(cancellationToken);
                 break;

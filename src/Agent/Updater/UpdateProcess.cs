@@ -4,6 +4,7 @@ using System.Diagnostics;
 using Edge.Agent.Hosting.Readiness;
 using Edge.Agent.Observability;
 using Edge.Agent.Serving;
+using Edge.Shared.Observability;
 using Edge.Shared.Updates;
 using Edge.Updates;
 using Microsoft.Extensions.Options;
@@ -87,7 +88,8 @@ internal sealed class UpdateProcess(
                 failed.Remember(new FailedPackage(packageId, target.TargetVersion, e.Failure, e.Message, time.GetUtcNow()));
             }
 
-            logger.Refused(target.TargetVersion ?? "an unverified package", e.Failure, e.Message, local.ModelVersion);
+            // The message may quote unverified fields (a key id, a version) from the wire: escaped, it cannot forge a log line.
+            logger.Refused(target.TargetVersion ?? "an unverified package", e.Failure, LogText.Escape(e.Message, 1024), local.ModelVersion);
             await ReportAsync(target, UpdateState.Failed, e.Failure, e.Message, stoppingToken);
         }
     }
