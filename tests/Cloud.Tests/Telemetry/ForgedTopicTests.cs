@@ -3,10 +3,14 @@ namespace Edge.Cloud.Tests.Telemetry;
 using System.Text;
 using System.Text.Json;
 using Edge.Cloud.Devices;
+using Edge.Cloud.Observability;
 using Edge.Cloud.Rollouts;
 using Edge.Cloud.Telemetry;
+using Edge.Cloud.Tests.Support;
+using Edge.Shared.Config;
 using Edge.Shared.Serialization;
 using Edge.Shared.Telemetry;
+using Edge.TestSupport;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using MQTTnet;
@@ -63,6 +67,23 @@ public sealed class ForgedTopicTests
 
         Assert.True(queue.Channel.Reader.TryRead(out var stored));
         Assert.Equal("line-1", stored.Group);
+    }
+
+    [Fact]
+    public async Task An_enrolled_device_cannot_claim_another_group_in_its_reported_config()
+    {
+        using var folder = new TempFolder();
+        await using var cloud = await CloudHost.StartAsync(folder.Path);
+        var store = cloud.Service<ReportedConfigStore>();
+        var handler = new ReportedConfigHandler(
+            store, cloud.Service<CloudMetrics>(), new Enrolled("cam-07", "line-1"), TimeProvider.System, new FakeLogger<ReportedConfigHandler>(new FakeLogCollector()));
+        var report = new ReportedConfig { DeviceId = "cam-07", Group = "line-2", Threshold = 0.5 };
+
+        await handler.HandleAsync(
+            Message("edge/v1/dev/cam-07/config/reported", JsonSerializer.SerializeToUtf8Bytes(report, EdgeJsonContext.Default.ReportedConfig)),
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal("line-1", (await store.GetAsync("cam-07", TestContext.Current.CancellationToken))!.Group);
     }
 
     private static MqttApplicationMessage Message(string topic, byte[] payload) =>
