@@ -92,6 +92,21 @@ public static class PackageChecks
         {
             throw Reject(UpdateFailure.MalformedPackage, $"Payload {payload.Sha256} has unknown kind {payload.Kind}.");
         }
+
+        if (payload.BlockSha256 is { } blocks)
+        {
+            if (payload.BlockSize is < BlockFrame.MinBlockSize or > BlockFrame.MaxBlockSize)
+            {
+                throw Reject(
+                    UpdateFailure.MalformedPackage, $"Payload {payload.Sha256} has block hashes for blocks of {payload.BlockSize} bytes, outside {BlockFrame.MinBlockSize}..{BlockFrame.MaxBlockSize}.");
+            }
+
+            if (blocks.Length != BlockFrame.BlockCount(payload.Size, payload.BlockSize) || !blocks.All(IsSha256Hex))
+            {
+                throw Reject(
+                    UpdateFailure.MalformedPackage, $"Payload {payload.Sha256} needs one 64-digit lowercase hex SHA-256 per block of {payload.BlockSize} bytes.");
+            }
+        }
     }
 
     internal static bool IsSha256Hex(string? text) =>

@@ -67,6 +67,18 @@ public sealed class CliCommandTests
     }
 
     [Fact]
+    public async Task Thresholds_reset_epoch_starts_a_new_epoch_and_republishes_every_setting()
+    {
+        await using var cloud = await RealCloud.StartAsync(Ct);
+        Assert.Equal(0, (await RunAsync("thresholds", "set", "--fleet", "0.7", "--cloud", cloud.Url.ToString())).Code);
+
+        var (code, output) = await RunAsync("thresholds", "reset-epoch", "--by", "tester", "--cloud", cloud.Url.ToString());
+
+        Assert.True(code == 0, output);
+        Assert.Contains("republished 1 setting(s)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unreachable_cloud_is_reported_in_one_line_with_a_non_zero_exit()
     {
         var (code, output) = await RunAsync("models", "list", "--cloud", $"http://127.0.0.1:{FreePort.Next()}");

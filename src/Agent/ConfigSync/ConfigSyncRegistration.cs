@@ -13,6 +13,10 @@ internal static class ConfigSyncRegistration
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddAgentMqtt();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<ConfigSyncOptions>()
+            .BindConfiguration(ConfigSyncOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         builder.Services.AddSingleton(sp =>
         {
             var agent = sp.GetRequiredService<IOptions<AgentOptions>>().Value;

@@ -7,6 +7,7 @@ using Edge.Agent.Mqtt;
 using Edge.Agent.Routing;
 using Edge.Agent.Serving;
 using Edge.Shared.Config;
+using Edge.Shared.Observability;
 using Edge.Shared.Serialization;
 using Microsoft.Extensions.Options;
 
@@ -27,6 +28,7 @@ internal sealed class ConfigSyncService : BackgroundService
     private readonly IModelInfo? _model;
     private readonly TimeProvider _time;
     private readonly ILogger<ConfigSyncService> _logger;
+    private readonly long _maxVersionJump;
 
     // The agent's own defaults, under every field no scope sets.
     private readonly RoutingSettings _defaults;
@@ -43,8 +45,10 @@ internal sealed class ConfigSyncService : BackgroundService
         ConfigTargets targets,
         TimeProvider time,
         ILogger<ConfigSyncService> logger,
+        IOptions<ConfigSyncOptions> options,
         IModelInfo? model = null)
     {
+        _maxVersionJump = options.Value.MaxVersionJump;
         _live = live;
         _mqtt = mqtt;
         _state = state;
@@ -144,7 +148,7 @@ internal sealed class ConfigSyncService : BackgroundService
             return;
         }
 
-        var decision = DesiredConfigRules.Evaluate(_held, scope, _targets.TargetOf(scope), payload);
+        var decision = DesiredConfigRules.Evaluate(_held, scope, _targets.TargetOf(scope), payload, _maxVersionJump);
         var settings = _live.Current;
         switch (decision.Kind)
         {
@@ -175,7 +179,8 @@ internal sealed class ConfigSyncService : BackgroundService
                 _logger.Ignored(scope, decision.Version, decision.Reason);
                 break;
             default:
-                _logger.Refused(scope, decision.Version, decision.Reason);
+                // The reason may quote the payload (a forged target, a parser message): escaped, it cannot forge a log line.
+                _logger.Refused(scope, decision.Version, LogText.Escape(decision.Reason, 1024));
                 _lastError = new ConfigError { Scope = scope, Version = decision.Version, Reason = decision.Reason ?? "refused", At = _time.GetUtcNow() };
                 await PublishReportedAsync(cancellationToken);
                 break;

@@ -7,14 +7,17 @@ using Edge.Shared.Serialization;
 
 /// <summary>
 /// Decides what one desired-config payload does, without side effects: parse (strict numbers), validate
-/// against the topic it came on, then apply only when newer than what the scope holds.
+/// against the topic it came on, then apply only when newer than what the scope holds in the same epoch, and not
+/// further ahead than <c>maxVersionJump</c> past the newest version held in that epoch (a forged
+/// <c>long.MaxValue</c> would otherwise pin the scope for good). A config from another epoch is the cloud's
+/// sequence starting over (or a forgery the cloud's next republish undoes) and is applied.
 /// </summary>
 internal static class DesiredConfigRules
 {
     /// <summary>A desired config is a few hundred bytes; anything this big is a mistake, not a config.</summary>
     public const int MaxPayloadBytes = 64 * 1024;
 
-    public static ConfigDecision Evaluate(HeldConfigs held, ConfigScope scope, string? target, ReadOnlySpan<byte> payload)
+    public static ConfigDecision Evaluate(HeldConfigs held, ConfigScope scope, string? target, ReadOnlySpan<byte> payload, long maxVersionJump = ConfigRules.DefaultMaxVersionJump)
     {
         ArgumentNullException.ThrowIfNull(held);
         if (payload.IsEmpty)
@@ -22,7 +25,7 @@ internal static class DesiredConfigRules
             // An empty retained message deletes the retained config: fall back to less specific scopes,
             // but keep the version so an older message cannot be replayed into the gap.
             var current = held.For(scope);
-            var cleared = current is null ? null : new DesiredConfig { Version = current.Version, Scope = scope, Target = target };
+            var cleared = current is null ? null : new DesiredConfig { Version = current.Version, Epoch = current.Epoch, Scope = scope, Target = target };
             return new ConfigDecision(ConfigOutcomeKind.Cleared, held.With(scope, cleared), null, null);
         }
 
@@ -51,6 +54,11 @@ internal static class DesiredConfigRules
             return Refuse(held, config.Version, error);
         }
 
+        if (held.For(scope) is { } holding && !string.Equals(holding.Epoch, config.Epoch, StringComparison.Ordinal))
+        {
+            return new ConfigDecision(ConfigOutcomeKind.Applied, held.With(scope, config), config.Version, null);
+        }
+
         var heldVersion = held.VersionOf(scope);
         if (config.Version <= heldVersion)
         {
@@ -59,6 +67,16 @@ internal static class DesiredConfigRules
                 held,
                 config.Version,
                 string.Create(CultureInfo.InvariantCulture, $"version {config.Version} is not newer than {heldVersion}"));
+        }
+
+        // The newest version of this epoch held at any scope: the cloud's sequence is global, so a scope that never
+        // sent anything is still bounded by what the others have seen.
+        if (held.NewestVersionIn(config.Epoch) is { } newest && config.Version - newest > maxVersionJump)
+        {
+            return Refuse(
+                held,
+                config.Version,
+                string.Create(CultureInfo.InvariantCulture, $"version {config.Version} is more than {maxVersionJump} past {newest}, the newest applied in epoch {config.Epoch ?? "(none)"}; an operator can reset the epoch (POST /v1/thresholds/epoch)"));
         }
 
         return new ConfigDecision(ConfigOutcomeKind.Applied, held.With(scope, config), config.Version, null);

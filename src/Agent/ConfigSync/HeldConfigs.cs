@@ -27,6 +27,21 @@ internal sealed record HeldConfigs(DesiredConfig? Fleet, DesiredConfig? Group, D
     /// <summary>0 when the scope never sent anything (valid versions are positive).</summary>
     public long VersionOf(ConfigScope scope) => For(scope)?.Version ?? 0;
 
+    /// <summary>The highest version held at any scope in <paramref name="epoch"/>; null when no scope holds that epoch.</summary>
+    public long? NewestVersionIn(string? epoch)
+    {
+        long? newest = null;
+        foreach (var config in (ReadOnlySpan<DesiredConfig?>)[Fleet, Group, Device])
+        {
+            if (config is not null && string.Equals(config.Epoch, epoch, StringComparison.Ordinal))
+            {
+                newest = Math.Max(newest ?? 0, config.Version);
+            }
+        }
+
+        return newest;
+    }
+
     public HeldConfigs With(ConfigScope scope, DesiredConfig? config) => scope switch
     {
         ConfigScope.Fleet => this with { Fleet = config },

@@ -22,13 +22,13 @@ internal sealed class MqttDispatcher(MqttRoutes routes, TimeProvider time, ILogg
             }
             catch (Exception ex) when (!shutdown.IsCancellationRequested)
             {
-                logger.HandlerFailed(ex, message.Topic);
+                logger.HandlerFailed(ex, Edge.Shared.Observability.LogText.Escape(message.Topic));
             }
         }
 
-        if (!routed)
+        if (!routed && logger.IsEnabled(LogLevel.Debug))
         {
-            logger.Unrouted(message.Topic);
+            logger.Unrouted(Edge.Shared.Observability.LogText.Escape(message.Topic));
         }
     }
 }

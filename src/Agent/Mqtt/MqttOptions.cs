@@ -96,5 +96,11 @@ internal sealed class MqttOptions : IValidatableObject
         {
             yield return new ValidationResult("Password is set but Username is not", [nameof(Username)]);
         }
+
+        // An empty password is a login anyone can repeat; a broker that accepts it gives them this device's access.
+        if (!string.IsNullOrEmpty(Username) && string.IsNullOrEmpty(Password))
+        {
+            yield return new ValidationResult("Mqtt:Username is set but Mqtt:Password is not; set both, or neither for an anonymous broker", [nameof(Password)]);
+        }
     }
 }

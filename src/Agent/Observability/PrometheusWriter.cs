@@ -121,6 +121,8 @@ internal sealed class PrometheusWriter
         Sample(w, "edge_agent_update_blocks_total", u.BlocksRerequested.Value, ("result", "rerequested"));
         Sample(w, "edge_agent_update_blocks_total", u.TruncatedBlocks.Value, ("result", "truncated"));
         Sample(w, "edge_agent_update_blocks_total", u.IgnoredFrames.Value, ("result", "ignored"));
+        Sample(w, "edge_agent_update_blocks_total", u.BadHashBlocks.Value, ("result", "bad_hash"));
+        Sample(w, "edge_agent_update_blocks_total", u.OversizedFrames.Value, ("result", "oversized"));
         Family(w, "edge_agent_model_swaps_total", "counter", "Models swapped in by updates (rollbacks not counted).");
         Sample(w, "edge_agent_model_swaps_total", u.Swaps.Value);
         Family(w, "edge_agent_updates_total", "counter", "Finished updates by outcome (applied, rolled_back, failed_<reason>).");

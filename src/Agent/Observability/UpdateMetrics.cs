@@ -21,6 +21,12 @@ internal sealed class UpdateMetrics
     /// <summary>Frames for another payload (an update that was superseded) or duplicates.</summary>
     public Counter IgnoredFrames { get; } = new();
 
+    /// <summary>Frames whose data does not hash to the block's SHA-256 in the signed manifest (forged or damaged).</summary>
+    public Counter BadHashBlocks { get; } = new();
+
+    /// <summary>Frames larger than a header and the largest block, dropped before they were copied or queued.</summary>
+    public Counter OversizedFrames { get; } = new();
+
     public Counter Swaps { get; } = new();
 
     public UpdateState State => (UpdateState)Interlocked.Read(ref _state);

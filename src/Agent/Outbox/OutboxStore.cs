@@ -34,6 +34,15 @@ internal sealed class OutboxStore : IDisposable
             Directory.CreateDirectory(folder);
         }
 
+        // Camera frames: owner-only from the first byte (SQLite gives -wal and -shm the database file's mode).
+        if (!OperatingSystem.IsWindows() && !File.Exists(path))
+        {
+            using var created = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+
         // No pooling: disposing the store must release the file (a restarted host in the same process reopens it).
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
         _connection.Open();

@@ -7,13 +7,21 @@ using Edge.Updates;
 /// <summary>The per-download loop of <see cref="BlockDownloader"/>: a partial because it drives the downloader's channel and counters.</summary>
 internal sealed partial class BlockDownloader
 {
-    /// <summary>The bookkeeping of one download: which blocks are outstanding and until when.</summary>
-    private sealed class Session(BlockDownloader owner, PartFile part, string payloadSha)
+    /// <summary>
+    /// The bookkeeping of one download: which blocks are outstanding and until when. With <paramref name="blockHashes"/>
+    /// (from the signed manifest) every frame is checked on receipt: a forged or damaged one is dropped and its block
+    /// requested again, so it can never fail the payload as a whole.
+    /// </summary>
+    private sealed class Session(BlockDownloader owner, PartFile part, string payloadSha, string[]? blockHashes)
     {
         private readonly UpdaterOptions _options = owner._options;
         private readonly Dictionary<int, long> _outstanding = [];
         private readonly List<int> _batch = [];
         private readonly ulong _tag = BlockFrame.PayloadTag(payloadSha);
+
+        // Blocks already requested again after a bad frame: a flood of forged frames for one block asks for it once.
+        private readonly HashSet<int> _badSinceRequest = [];
+        private bool _badHashLogged;
         private Queue<int> _missing = new(part.Missing());
         private long _lastProgress = owner._time.GetTimestamp();
 
@@ -155,7 +163,27 @@ internal sealed partial class BlockDownloader
                 return false;
             }
 
+            if (blockHashes is not null && !Sha256Hex.Matches(data, blockHashes[index]))
+            {
+                owner._metrics.BadHashBlocks.Increment();
+                Interlocked.Increment(ref owner._badHash);
+                if (!_badHashLogged)
+                {
+                    // Once per download: whoever forges frames must not also flood the log.
+                    _badHashLogged = true;
+                    owner._logger.BadBlockHash(payloadSha, index);
+                }
+
+                if (_outstanding.ContainsKey(index) && _badSinceRequest.Add(index))
+                {
+                    Rerequest(index, now);
+                }
+
+                return false;
+            }
+
             part.Write(index, data);
+            _badSinceRequest.Remove(index);
             _outstanding.Remove(index);
             _lastProgress = now;
             owner._metrics.BlocksReceived.Increment();

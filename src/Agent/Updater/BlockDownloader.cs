@@ -44,14 +44,30 @@ internal sealed partial class BlockDownloader(
     private int _reconnected;
     private int _truncated;
     private int _rerequested;
+    private int _badHash;
 
     /// <summary>Truncated frames in the current download (reported in the Downloading status detail).</summary>
     public int Truncated => Volatile.Read(ref _truncated);
 
     public int Rerequested => Volatile.Read(ref _rerequested);
 
-    /// <summary>Copies a received frame for the download loop (the client owns the buffer).</summary>
-    public void Offer(ReadOnlySequence<byte> frame) => _frames.Writer.TryWrite(frame.ToArray());
+    /// <summary>Bad-hash frames in the current download (reported in the Downloading status detail).</summary>
+    public int BadHash => Volatile.Read(ref _badHash);
+
+    /// <summary>
+    /// Copies a received frame for the download loop (the client owns the buffer). One larger than any block can be is
+    /// dropped here, before it is copied: 1024 queued frames of the broker's maximum size would exhaust a small device.
+    /// </summary>
+    public void Offer(ReadOnlySequence<byte> frame)
+    {
+        if (frame.Length > BlockFrame.HeaderSize + BlockFrame.MaxBlockSize)
+        {
+            _metrics.OversizedFrames.Increment();
+            return;
+        }
+
+        _frames.Writer.TryWrite(frame.ToArray());
+    }
 
     /// <summary>Requests already sent may be lost with the old connection: re-request them all.</summary>
     public void NotifyReconnected()
@@ -73,15 +89,24 @@ internal sealed partial class BlockDownloader(
 
         Volatile.Write(ref _truncated, 0);
         Volatile.Write(ref _rerequested, 0);
+        Volatile.Write(ref _badHash, 0);
+
+        // Only hashes made for this block size can check these blocks; without them (an older cloud) only the whole payload is checked.
+        var blockHashes = payload.BlockSha256 is { } hashes && payload.BlockSize == blockSize ? hashes : null;
         if (part.Received > 0)
         {
+            if (blockHashes is not null && part.ForgetMismatched(blockHashes) is > 0 and var forgotten)
+            {
+                logger.ResumedBlocksForgotten(payload.Sha256, forgotten);
+            }
+
             logger.Resuming(payload.Sha256, part.Received, part.Total);
         }
 
         try
         {
             await progress(part);
-            await new Session(this, part, payload.Sha256).RunAsync(progress, cancellationToken);
+            await new Session(this, part, payload.Sha256, blockHashes).RunAsync(progress, cancellationToken);
             return part.Path;
         }
         finally

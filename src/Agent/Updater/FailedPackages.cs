@@ -26,7 +26,9 @@ internal sealed class FailedPackages(UpdatePaths paths, ILogger<FailedPackages> 
 
     /// <summary>Failures a later attempt could fix (a newly trusted key, a full disk, a link that came back) are not remembered.</summary>
     public static bool IsPermanent(UpdateFailure failure) =>
-        failure is not (UpdateFailure.UnknownSigningKey or UpdateFailure.Timeout or UpdateFailure.StorageError or UpdateFailure.TruncatedBlock);
+        failure is not (UpdateFailure.UnknownSigningKey or UpdateFailure.Timeout or UpdateFailure.StorageError or UpdateFailure.TruncatedBlock
+            // Lower than what runs now, not bad: once the device runs a lower version (a local rollback) it is an upgrade.
+            or UpdateFailure.Downgrade);
 
     public FailedPackage? Find(string packageId)
     {

@@ -70,6 +70,37 @@ internal sealed class PartFile : IDisposable
 
     public IEnumerable<int> Missing() => Enumerable.Range(0, Total).Where(i => !Has(i));
 
+    /// <summary>
+    /// Clears every received block whose bytes do not hash to <paramref name="blockSha256"/> (written before block hashes
+    /// were checked, or damaged on disk), so they are downloaded again. Returns how many were cleared.
+    /// </summary>
+    public int ForgetMismatched(IReadOnlyList<string> blockSha256)
+    {
+        ArgumentNullException.ThrowIfNull(blockSha256);
+        var buffer = new byte[BlockSize];
+        var cleared = 0;
+        for (var i = 0; i < Total && i < blockSha256.Count; i++)
+        {
+            if (!Has(i))
+            {
+                continue;
+            }
+
+            var block = buffer.AsSpan(0, ExpectedLength(i));
+            _stream.Position = (long)i * BlockSize;
+            _stream.ReadExactly(block);
+            if (!Edge.Updates.Sha256Hex.Matches(block, blockSha256[i]))
+            {
+                _bits[i >> 3] &= (byte)~(1 << (i & 7));
+                Received--;
+                cleared++;
+                _unflushed++;
+            }
+        }
+
+        return cleared;
+    }
+
     public void Write(int index, ReadOnlySpan<byte> data)
     {
         _stream.Position = (long)index * BlockSize;

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using Edge.Agent.Hosting.Readiness;
 using Edge.Agent.Observability;
 using Edge.Agent.Serving;
+using Edge.Shared.Observability;
 using Edge.Shared.Updates;
 using Edge.Updates;
 using Microsoft.Extensions.Options;
@@ -56,6 +57,14 @@ internal sealed class UpdateProcess(
                 return;
             }
 
+            // Anti-rollback: any old package the cloud ever signed could be replayed; only a signed rollback may go down.
+            if (!manifest.AllowDowngrade && ModelVersions.Compare(manifest.Version, local.ModelVersion) < 0)
+            {
+                throw new PackageRejectedException(
+                    UpdateFailure.Downgrade,
+                    $"version {manifest.Version} is lower than {local.ModelVersion}, which this device runs, and the package is not signed as a rollback (create the rollout with allowRollback)");
+            }
+
             // The status LED shows "updating" and /v1/status/device names it until the swap (or the refusal).
             using var updating = activity.Begin($"model {manifest.Name} {manifest.Version}");
             var started = Stopwatch.GetTimestamp();
@@ -79,7 +88,8 @@ internal sealed class UpdateProcess(
                 failed.Remember(new FailedPackage(packageId, target.TargetVersion, e.Failure, e.Message, time.GetUtcNow()));
             }
 
-            logger.Refused(target.TargetVersion ?? "an unverified package", e.Failure, e.Message, local.ModelVersion);
+            // The message may quote unverified fields (a key id, a version) from the wire: escaped, it cannot forge a log line.
+            logger.Refused(target.TargetVersion ?? "an unverified package", e.Failure, LogText.Escape(e.Message, 1024), local.ModelVersion);
             await ReportAsync(target, UpdateState.Failed, e.Failure, e.Message, stoppingToken);
         }
     }
@@ -104,14 +114,15 @@ internal sealed class UpdateProcess(
         var payload = PackageChecks.Choose(manifest, bases.Keys);
         report.PayloadKind = payload.Kind;
         report.PayloadBytes = payload.Size;
-        var blocks = BlockFrame.BlockCount(payload.Size, desired.BlockSize);
+        // Blocks of the size the signed hashes cover, so each frame can be checked; the announced size only for older packages.
+        var blockSize = payload.BlockSha256 is not null ? payload.BlockSize : desired.BlockSize;
+        var blocks = BlockFrame.BlockCount(payload.Size, blockSize);
         logger.Downloading(manifest.Name, manifest.Version, desired.RolloutId, payload.Kind, payload.Sha256, payload.Size, blocks);
-        var partPath = await downloader.DownloadAsync(payload, desired.BlockSize, part =>
+        var partPath = await downloader.DownloadAsync(payload, blockSize, part =>
         {
             report.BlocksReceived = part.Received;
             report.BlocksTotal = part.Total;
-            var truncated = downloader.Truncated;
-            return ReportAsync(report, UpdateState.Downloading, null, truncated == 0 ? null : $"{truncated} truncated block(s) dropped and requested again", cancellationToken);
+            return ReportAsync(report, UpdateState.Downloading, null, DroppedDetail(), cancellationToken);
         }, cancellationToken);
 
         await ReportAsync(report, UpdateState.Verifying, null, report.Detail, cancellationToken);
@@ -128,6 +139,23 @@ internal sealed class UpdateProcess(
             ? await ReadAsync(basePath, cancellationToken)
             : [];
         return ModelPayloads.Rebuild(payload, bytes, baseBytes, manifest.ModelSize, manifest.ModelSha256);
+    }
+
+    private string? DroppedDetail()
+    {
+        var (truncated, badHash) = (downloader.Truncated, downloader.BadHash);
+        var parts = new List<string>(2);
+        if (truncated > 0)
+        {
+            parts.Add($"{truncated} truncated block(s)");
+        }
+
+        if (badHash > 0)
+        {
+            parts.Add($"{badHash} block(s) not matching their signed hash");
+        }
+
+        return parts.Count == 0 ? null : string.Join(" and ", parts) + " dropped and requested again";
     }
 
     /// <summary>Model files a delta can start from, by hash: the running one (whose bytes the loader verified) and installed versions.</summary>

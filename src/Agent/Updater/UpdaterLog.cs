@@ -46,6 +46,12 @@ internal static partial class UpdaterLog
     [LoggerMessage(EventId = 7030, Level = LogLevel.Debug, Message = "Block frame dropped ({Reason}) for payload {Payload} block {Index}")]
     public static partial void FrameDropped(this ILogger logger, string reason, string payload, int index);
 
+    [LoggerMessage(EventId = 7033, Level = LogLevel.Warning, Message = "Block frame for payload {Payload} block {Index} does not match its signed SHA-256: dropped and requested again (further ones this download are only counted, edge_agent_update_blocks_total{{result=\"bad_hash\"}})")]
+    public static partial void BadBlockHash(this ILogger logger, string payload, int index);
+
+    [LoggerMessage(EventId = 7034, Level = LogLevel.Warning, Message = "Resuming payload {Payload}: {Count} block(s) on disk did not match their signed SHA-256 and are downloaded again")]
+    public static partial void ResumedBlocksForgotten(this ILogger logger, string payload, int count);
+
     [LoggerMessage(EventId = 7031, Level = LogLevel.Debug, Message = "Resuming payload {Payload}: {Received}/{Total} blocks already on disk")]
     public static partial void Resuming(this ILogger logger, string payload, int received, int total);
 

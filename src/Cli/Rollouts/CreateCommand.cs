@@ -7,7 +7,7 @@ using Edge.Shared.Serialization;
 using Edge.Shared.Updates;
 using Spectre.Console;
 
-/// <summary><c>edge rollouts create --model M --version V (--fleet | --group G | --device D) [--canary P] [--max-failure-share S] [--watch]</c>.</summary>
+/// <summary><c>edge rollouts create --model M --version V (--fleet | --group G | --device D) [--canary P] [--max-failure-share S] [--allow-rollback] [--watch]</c>.</summary>
 internal static class CreateCommand
 {
     public static Command Create(CliContext context)
@@ -16,9 +16,10 @@ internal static class CreateCommand
         var version = new Option<string>("--version") { Description = "The published version to roll out", Required = true };
         var canary = new Option<double?>("--canary") { Description = "Percent of the targeted devices that get it first, within [0, 100] (cloud default 10; at least one device)" };
         var share = new Option<double?>("--max-failure-share") { Description = "Halt when failed-or-rolled-back / targeted exceeds this, within [0, 1] (cloud default 0.2)" };
+        var rollback = new Option<bool>("--allow-rollback") { Description = "The version may be lower than the one devices run: the package is signed as a rollback (devices refuse a downgrade otherwise)" };
         var scope = new ScopeOptions("Every device that reported config", "The devices that reported this group", "This device id (it need not have reported yet)");
         var watch = new WatchOptions();
-        var command = new Command("create", "Start a staged rollout of a published model version to the fleet, a group or one device.") { model, version, canary, share };
+        var command = new Command("create", "Start a staged rollout of a published model version to the fleet, a group or one device.") { model, version, canary, share, rollback };
         scope.AddTo(command, required: true);
         watch.AddTo(command);
         command.Validators.Add(result =>
@@ -44,6 +45,7 @@ internal static class CreateCommand
                 Target = target,
                 CanaryPercent = parse.GetValue(canary),
                 MaxFailureShare = parse.GetValue(share),
+                AllowRollback = parse.GetValue(rollback) ? true : null,
             };
             var rollout = await cloud.PostJsonAsync("/v1/rollouts", request, EdgeJsonContext.Default.RolloutRequest, EdgeJsonContext.Default.Rollout, token);
             context.Console.MarkupLine($"created rollout [bold]{Markup.Escape(rollout.Id)}[/]");

@@ -7,7 +7,7 @@ using Edge.Shared.Config;
 using Edge.Shared.Serialization;
 using Spectre.Console;
 
-/// <summary><c>edge thresholds get|set [--fleet|--group G|--device D] [value]</c> against <c>/v1/thresholds</c>.</summary>
+/// <summary><c>edge thresholds get|set|reset-epoch [--fleet|--group G|--device D] [value]</c> against <c>/v1/thresholds</c>.</summary>
 internal static class ThresholdsCommand
 {
     public static Command Create(CliContext context)
@@ -15,6 +15,7 @@ internal static class ThresholdsCommand
         var thresholds = new Command("thresholds", "Read and change the confidence thresholds devices answer locally above.");
         thresholds.Subcommands.Add(Get(context));
         thresholds.Subcommands.Add(Set(context));
+        thresholds.Subcommands.Add(ResetEpoch(context));
         thresholds.Subcommands.Add(LoadControl.BoundsCommand.Create(context));
         return thresholds;
     }
@@ -57,6 +58,23 @@ internal static class ThresholdsCommand
             };
             var saved = await cloud.PutJsonAsync(path, update, EdgeJsonContext.Default.ThresholdUpdate, EdgeJsonContext.Default.ScopeSetting, token);
             context.Console.Write(Table([saved]));
+        }, ct));
+        return command;
+    }
+
+    private static Command ResetEpoch(CliContext context)
+    {
+        var by = new Option<string?>("--by") { Description = "Operator name for the log" };
+        var command = new Command(
+            "reset-epoch",
+            "Start a new config epoch and republish every setting in it: devices replace whatever they hold, a forged version included.") { by };
+        command.SetAction((parse, ct) => context.RunAsync(parse, async (cloud, token) =>
+        {
+            var who = Uri.EscapeDataString(parse.GetValue(by) ?? Environment.UserName);
+            var reset = await cloud.PostAsync($"/v1/thresholds/epoch?by={who}", EdgeJsonContext.Default.ConfigEpochReset, token);
+            context.Console.MarkupLine(reset.Republished is { } count
+                ? $"Epoch [bold]{Markup.Escape(reset.Epoch)}[/]: republished {count.ToString(CultureInfo.InvariantCulture)} setting(s)."
+                : $"Epoch [bold]{Markup.Escape(reset.Epoch)}[/]: the broker is unreachable; the settings go out in it on the next connection.");
         }, ct));
         return command;
     }

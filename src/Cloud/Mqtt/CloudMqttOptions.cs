@@ -150,6 +150,12 @@ internal sealed class CloudMqttOptions : IValidatableObject
             yield return new ValidationResult("Mqtt:ReconnectMaxDelayMs must not be below Mqtt:ReconnectMinDelayMs", [nameof(ReconnectMaxDelayMs)]);
         }
 
+        // An empty password is a login anyone can repeat: on the embedded broker it would be the cloud's own full access.
+        if (!string.IsNullOrEmpty(Username) && string.IsNullOrEmpty(Password))
+        {
+            yield return new ValidationResult("Mqtt:Username is set but Mqtt:Password is not; set both, or neither (the embedded broker then makes its own)", [nameof(Password)]);
+        }
+
         foreach (var error in DeviceCredentialErrors())
         {
             yield return new ValidationResult(error, [nameof(Devices)]);

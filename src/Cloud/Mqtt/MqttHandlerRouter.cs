@@ -54,7 +54,7 @@ internal sealed class MqttHandlerRouter(IMqttMessageHandler[] handlers, ILogger 
             }
             catch (Exception ex) when (!stopping.IsCancellationRequested)
             {
-                CloudMqttLog.HandlerFailed(logger, ex, message.Topic);
+                CloudMqttLog.HandlerFailed(logger, ex, Edge.Shared.Observability.LogText.Escape(message.Topic));
             }
         }
     }

@@ -38,6 +38,6 @@ internal sealed class BlockRefusals(TimeProvider time, ILogger<BlockRefusals> lo
             _devices[deviceId] = (now, 0);
         }
 
-        RolloutsLog.BlockRequestRefused(logger, deviceId, reason, suppressed);
+        RolloutsLog.BlockRequestRefused(logger, Edge.Shared.Observability.LogText.Escape(deviceId), Edge.Shared.Observability.LogText.Escape(reason, 1024), suppressed);
     }
 }

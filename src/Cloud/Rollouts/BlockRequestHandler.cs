@@ -44,7 +44,8 @@ internal sealed class BlockRequestHandler : IMqttMessageHandler
         var deviceId = Topics.DeviceIdOf(message.Topic);
         if (deviceId is null || ConfigRules.ValidateName(deviceId, "device id") is not null)
         {
-            _refusals.Refuse(deviceId ?? message.Topic, "invalid device id in topic");
+            // One key for every invalid id: a forger cycling through topics gets one line per interval, not one per topic.
+            _refusals.Refuse(Observability.DropThrottle.InvalidId, "invalid device id in topic " + message.Topic);
             return Task.CompletedTask;
         }
 

@@ -19,7 +19,9 @@ internal sealed record StoredPackage(string Name, string Version, SignedPackage 
 /// Builds each (model, version) package once — a full payload plus deltas from every other stored version of the
 /// model, signed — and keeps it under <c>{PackagePath}/{name}/{version}/</c> (<c>{payloadSha}.zst</c> and
 /// <c>package.json</c>), written to a staging folder and renamed. A stored package signed by another key (the key was
-/// rotated) is rebuilt. Builds are CPU-bound: off the request thread, one at a time.
+/// rotated), or without per-block hashes for the configured <c>BlockSizeBytes</c>, is rebuilt. Builds are CPU-bound: off
+/// the request thread, one at a time. A rollback rollout gets the same payloads under a second signature whose manifest
+/// says <see cref="PackageManifest.AllowDowngrade"/> (Ed25519 signatures are deterministic, so it is the same every time).
 /// </summary>
 internal sealed class PackageStore : IDisposable
 {
@@ -27,6 +29,7 @@ internal sealed class PackageStore : IDisposable
 
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly ConcurrentDictionary<(string Name, string Version), StoredPackage> _packages = new();
+    private readonly ConcurrentDictionary<(string Name, string Version), StoredPackage> _rollbacks = new();
     private readonly ConcurrentDictionary<string, StoredPayload> _payloads = new(StringComparer.Ordinal);
     private readonly ModelStore _models;
     private readonly SigningKeyProvider _signer;
@@ -48,6 +51,24 @@ internal sealed class PackageStore : IDisposable
 
     /// <summary>A payload of a package loaded or built since start-up.</summary>
     public StoredPayload? FindPayload(string sha256) => _payloads.GetValueOrDefault(sha256);
+
+    /// <summary>The package, signed as a rollback (<see cref="PackageManifest.AllowDowngrade"/>) when <paramref name="allowDowngrade"/>.</summary>
+    /// <exception cref="InvalidOperationException">The version is not in the registry, or the signing key is unavailable.</exception>
+    public async Task<StoredPackage> GetOrBuildAsync(string name, string version, bool allowDowngrade, CancellationToken cancellationToken)
+    {
+        var package = await GetOrBuildAsync(name, version, cancellationToken);
+        if (!allowDowngrade)
+        {
+            return package;
+        }
+
+        return _rollbacks.GetOrAdd((name, version), _ =>
+        {
+            var manifest = ManifestOf(package.Package);
+            manifest.AllowDowngrade = true;
+            return package with { Package = _signer.Key.Sign(manifest) };
+        });
+    }
 
     /// <exception cref="InvalidOperationException">The version is not in the registry, or the signing key is unavailable.</exception>
     public async Task<StoredPackage> GetOrBuildAsync(string name, string version, CancellationToken cancellationToken)
@@ -106,7 +127,10 @@ internal sealed class PackageStore : IDisposable
             }
 
             var payloads = ManifestOf(package).Payloads.Select(p => new StoredPayload(p, Path.Combine(folder, p.Sha256 + ".zst"))).ToList();
-            return payloads.All(p => new FileInfo(p.Path) is { Exists: true } f && f.Length == p.Payload.Size)
+
+            // Built before block hashes, or for another block size: devices could not check its frames, so it is rebuilt.
+            return payloads.All(p => p.Payload.BlockSha256 is not null && p.Payload.BlockSize == _options.BlockSizeBytes)
+                && payloads.All(p => new FileInfo(p.Path) is { Exists: true } f && f.Length == p.Payload.Size)
                 ? new StoredPackage(name, version, package, payloads)
                 : null;
         }
@@ -134,7 +158,7 @@ internal sealed class PackageStore : IDisposable
         }
 
         var started = _time.GetTimestamp();
-        var built = await Task.Run(() => PackageBuilder.Build(manifest, model, bases, _options.DeviceClass, key, _time.GetUtcNow(), _options.CompressionLevel), cancellationToken);
+        var built = await Task.Run(() => PackageBuilder.Build(manifest, model, bases, _options.DeviceClass, key, _time.GetUtcNow(), _options.CompressionLevel, _options.BlockSizeBytes), cancellationToken);
         var stored = await WriteAsync(name, version, built, cancellationToken);
         var delta = built.Payloads.Where(p => p.Payload.Kind == PayloadKind.Delta).Select(p => (long?)p.Payload.Size).Min();
         var elapsedMs = _time.GetElapsedTime(started).TotalMilliseconds;

@@ -8,8 +8,18 @@ internal sealed class RolloutOptions
 {
     public const string Section = "Rollouts";
 
-    /// <summary>The Ed25519 seed file; empty means <c>{content root}/data/keys/signing.key</c>, created on first use.</summary>
+    /// <summary>
+    /// The Ed25519 seed file (mode 0600). Empty means <c>$STATE_DIRECTORY/keys/signing.key</c> when systemd sets it, else
+    /// <c>keys/signing.key</c> next to the database file: never the build output, and backed up and restored with the
+    /// registry it signed. Created on first start only while no package has been signed (see <see cref="RotateSigningKey"/>).
+    /// </summary>
     public string? SigningKeyPath { get; set; }
+
+    /// <summary>
+    /// Allows a new signing key while the key file is missing but packages were signed before (devices trusting only the
+    /// old key then refuse every package until their <c>Updates:TrustedKeys</c> lists the new one). Set it for one start.
+    /// </summary>
+    public bool RotateSigningKey { get; set; }
 
     /// <summary>Where built packages live; empty means <c>{content root}/data/packages</c>.</summary>
     public string? PackagePath { get; set; }
@@ -44,9 +54,24 @@ internal sealed class RolloutOptions
     [Range(1, 22)]
     public int CompressionLevel { get; set; } = 19;
 
-    public string ResolveSigningKeyPath(string contentRoot) => string.IsNullOrWhiteSpace(SigningKeyPath)
-        ? Path.Combine(contentRoot, "data", "keys", "signing.key")
-        : Path.GetFullPath(SigningKeyPath, contentRoot);
+    /// <param name="databaseFile">The cloud database's file; null for an in-memory database.</param>
+    public string ResolveSigningKeyPath(string contentRoot, string? databaseFile)
+    {
+        if (!string.IsNullOrWhiteSpace(SigningKeyPath))
+        {
+            return Path.GetFullPath(SigningKeyPath, contentRoot);
+        }
+
+        // systemd passes a colon-separated list when the unit names several directories; the first is ours.
+        var state = Environment.GetEnvironmentVariable("STATE_DIRECTORY")?.Split(':', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        var folder = !string.IsNullOrWhiteSpace(state) ? state
+            : databaseFile is not null ? Path.GetDirectoryName(Path.GetFullPath(databaseFile, contentRoot))!
+            : Path.Combine(contentRoot, "data");
+        return Path.Combine(Path.GetFullPath(folder, contentRoot), "keys", "signing.key");
+    }
+
+    /// <summary>Where versions before the key moved next to the database kept it, named when the key is missing.</summary>
+    public static string LegacySigningKeyPath(string contentRoot) => Path.Combine(contentRoot, "data", "keys", "signing.key");
 
     public string ResolvePackagePath(string contentRoot) => string.IsNullOrWhiteSpace(PackagePath)
         ? Path.Combine(contentRoot, "data", "packages")

@@ -5,7 +5,7 @@ using Edge.Shared.Config;
 using Edge.Shared.Updates;
 
 /// <summary>A validated <see cref="RolloutRequest"/>.</summary>
-internal sealed record RolloutPlan(string Model, string Version, ConfigScope Scope, string? Target, double CanaryPercent, double MaxFailureShare)
+internal sealed record RolloutPlan(string Model, string Version, ConfigScope Scope, string? Target, double CanaryPercent, double MaxFailureShare, bool AllowRollback = false)
 {
     /// <summary>The plan, or a message naming the field that is wrong.</summary>
     public static (RolloutPlan? Plan, string? Error) From(RolloutRequest request, RolloutOptions defaults)
@@ -56,7 +56,7 @@ internal sealed record RolloutPlan(string Model, string Version, ConfigScope Sco
             return (null, "maxFailureShare must be a number within [0, 1]");
         }
 
-        return (new RolloutPlan(request.Model, request.Version, scope, target, canary, share), null);
+        return (new RolloutPlan(request.Model, request.Version, scope, target, canary, share, request.AllowRollback ?? false), null);
     }
 
     public bool Covers(ReportedConfig device) => Scope switch
@@ -67,5 +67,5 @@ internal sealed record RolloutPlan(string Model, string Version, ConfigScope Sco
     };
 
     public static RolloutPlan Of(Rollout rollout) =>
-        new(rollout.Model, rollout.Version, rollout.Scope, rollout.Target, rollout.CanaryPercent, rollout.MaxFailureShare);
+        new(rollout.Model, rollout.Version, rollout.Scope, rollout.Target, rollout.CanaryPercent, rollout.MaxFailureShare, rollout.AllowRollback);
 }

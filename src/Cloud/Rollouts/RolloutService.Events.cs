@@ -59,7 +59,7 @@ internal sealed partial class RolloutService
                 await SeedAsync(rollout, [device.DeviceId], cancellationToken);
                 if ((phase == RolloutPhase.Canary && rollout.State == RolloutState.Canary) || rollout.State == RolloutState.Expanding)
                 {
-                    var package = await packages.GetOrBuildAsync(rollout.Model, rollout.Version, cancellationToken);
+                    var package = await packages.GetOrBuildAsync(rollout.Model, rollout.Version, rollout.AllowRollback, cancellationToken);
                     await PublishDesiredAsync(rollout.Id, package, [device.DeviceId], cancellationToken);
                 }
 
@@ -89,7 +89,7 @@ internal sealed partial class RolloutService
                 StoredPackage package;
                 try
                 {
-                    package = await packages.GetOrBuildAsync(record.Info.Model, record.Info.Version, cancellationToken);
+                    package = await packages.GetOrBuildAsync(record.Info.Model, record.Info.Version, record.Info.AllowRollback, cancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -188,7 +188,7 @@ internal sealed partial class RolloutService
         RolloutsLog.StateChanged(logger, id, record.Info.State, decision.State, decision.Reason);
         if (decision.State == RolloutState.Expanding)
         {
-            var package = await packages.GetOrBuildAsync(record.Info.Model, record.Info.Version, cancellationToken);
+            var package = await packages.GetOrBuildAsync(record.Info.Model, record.Info.Version, record.Info.AllowRollback, cancellationToken);
             await PublishDesiredAsync(id, package, [.. record.Devices.Where(d => !d.Desired).Select(d => d.DeviceId)], cancellationToken);
         }
     }

@@ -38,7 +38,7 @@ internal sealed partial class RolloutService(
             throw new RolloutException(StatusCodes.Status404NotFound, "Not found", $"model {plan.Model} version {plan.Version} is not published (POST /v1/models/{plan.Model}/{plan.Version} first)");
         }
 
-        var package = await PackageAsync(plan.Model, plan.Version, cancellationToken);
+        var package = await PackageAsync(plan.Model, plan.Version, plan.AllowRollback, cancellationToken);
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -61,6 +61,7 @@ internal sealed partial class RolloutService(
                 Target = plan.Target,
                 CanaryPercent = plan.CanaryPercent,
                 MaxFailureShare = plan.MaxFailureShare,
+                AllowRollback = plan.AllowRollback,
                 State = RolloutState.Canary,
                 CreatedAt = now,
                 UpdatedAt = now,
@@ -106,7 +107,7 @@ internal sealed partial class RolloutService(
             }
 
             // Built before any state changes, so a failed build (503) or a caller that went away leaves the rollout Halted.
-            var package = await PackageAsync(record.Info.Model, record.Info.Version, cancellationToken);
+            var package = await PackageAsync(record.Info.Model, record.Info.Version, record.Info.AllowRollback, cancellationToken);
 
             // The devices failed so far are acknowledged: only other devices' failures (or theirs again) count towards the next halt.
             var state = record.Expanded ? RolloutState.Expanding : RolloutState.Canary;
@@ -189,11 +190,11 @@ internal sealed partial class RolloutService(
 
     public void Dispose() => _gate.Dispose();
 
-    private async Task<StoredPackage> PackageAsync(string model, string version, CancellationToken cancellationToken)
+    private async Task<StoredPackage> PackageAsync(string model, string version, bool allowDowngrade, CancellationToken cancellationToken)
     {
         try
         {
-            return await packages.GetOrBuildAsync(model, version, cancellationToken);
+            return await packages.GetOrBuildAsync(model, version, allowDowngrade, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

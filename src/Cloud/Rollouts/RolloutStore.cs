@@ -12,7 +12,7 @@ internal sealed record RolloutRecord(Rollout Info, bool Expanded, RolloutDevice[
 /// <summary>The <c>rollouts</c> and <c>rollout_devices</c> tables. Callers serialise writes (<see cref="RolloutService"/>).</summary>
 internal sealed class RolloutStore(SqliteDatabase database)
 {
-    private const string Columns = "id, model, version, scope, target, canary_percent, max_failure_share, state, expanded, created_at, updated_at, reason";
+    private const string Columns = "id, model, version, scope, target, canary_percent, max_failure_share, state, expanded, created_at, updated_at, reason, allow_rollback";
 
     public async Task InsertAsync(Rollout rollout, IReadOnlyList<(string DeviceId, RolloutPhase Phase)> devices, CancellationToken cancellationToken)
     {
@@ -20,7 +20,7 @@ internal sealed class RolloutStore(SqliteDatabase database)
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using (var command = Command(connection, transaction, $"""
             INSERT INTO rollouts ({Columns})
-            VALUES ($id, $model, $version, $scope, $target, $canary, $share, $state, 0, $at, $at, NULL)
+            VALUES ($id, $model, $version, $scope, $target, $canary, $share, $state, 0, $at, $at, NULL, $rollback)
             """))
         {
             command.Parameters.AddWithValue("$id", rollout.Id);
@@ -32,6 +32,7 @@ internal sealed class RolloutStore(SqliteDatabase database)
             command.Parameters.AddWithValue("$share", rollout.MaxFailureShare);
             command.Parameters.AddWithValue("$state", rollout.State.ToString());
             command.Parameters.AddWithValue("$at", Text(rollout.CreatedAt));
+            command.Parameters.AddWithValue("$rollback", rollout.AllowRollback ? 1 : 0);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -179,6 +180,7 @@ internal sealed class RolloutStore(SqliteDatabase database)
                     CreatedAt = Parse(reader.GetString(9)),
                     UpdatedAt = Parse(reader.GetString(10)),
                     Reason = reader.IsDBNull(11) ? null : reader.GetString(11),
+                    AllowRollback = reader.GetInt64(12) != 0,
                 }, reader.GetInt64(8) != 0));
             }
         }

@@ -8,10 +8,13 @@ internal static partial class RolloutsLog
     [LoggerMessage(EventId = 7500, Level = LogLevel.Warning, Message = "Created a new package signing key {KeyId} at {Path}; devices must trust public key {PublicKey} (Updates:TrustedKeys)")]
     public static partial void KeyCreated(ILogger logger, string keyId, string path, string publicKey);
 
+    [LoggerMessage(EventId = 7515, Level = LogLevel.Warning, Message = "Rotating the package signing key (Rollouts:RotateSigningKey): {Path} is missing and {Evidence} signed with the old key; devices refuse new packages until they trust the new key. Remove the setting once started")]
+    public static partial void KeyRotated(ILogger logger, string path, string evidence);
+
     [LoggerMessage(EventId = 7501, Level = LogLevel.Information, Message = "Signing packages with key {KeyId} (public key {PublicKey}) from {Path}")]
     public static partial void KeyLoaded(ILogger logger, string keyId, string publicKey, string path);
 
-    [LoggerMessage(EventId = 7502, Level = LogLevel.Error, Message = "The package signing key at {Path} cannot be loaded; rollouts are unavailable until it is fixed")]
+    [LoggerMessage(EventId = 7502, Level = LogLevel.Error, Message = "The package signing key at {Path} cannot be loaded; the cloud does not start")]
     public static partial void KeyFailed(ILogger logger, Exception exception, string path);
 
     [LoggerMessage(EventId = 7503, Level = LogLevel.Information, Message = "Built package {Name} {Version}: {Payloads} payloads, full {FullBytes} bytes, smallest delta {DeltaBytes} bytes, in {ElapsedMs:F0} ms")]
@@ -32,8 +35,8 @@ internal static partial class RolloutsLog
     [LoggerMessage(EventId = 7508, Level = LogLevel.Information, Message = "Republished model desired for {Published} devices and cleared {Cleared}")]
     public static partial void Republished(ILogger logger, int published, int cleared);
 
-    [LoggerMessage(EventId = 7509, Level = LogLevel.Warning, Message = "Dropped model status on {Topic}: {Reason}")]
-    public static partial void StatusDropped(ILogger logger, string topic, string reason);
+    [LoggerMessage(EventId = 7509, Level = LogLevel.Warning, Message = "Dropped model status on {Topic}: {Reason} ({Suppressed} similar ones not logged)")]
+    public static partial void StatusDropped(ILogger logger, string topic, string reason, int suppressed);
 
     [LoggerMessage(EventId = 7510, Level = LogLevel.Debug, Message = "Rollout {RolloutId}: device {DeviceId} is {State}")]
     public static partial void DeviceState(ILogger logger, string rolloutId, string deviceId, UpdateState state);

@@ -1,6 +1,8 @@
 namespace Edge.Cloud.Security;
 
+using System.Collections.Concurrent;
 using System.Globalization;
+using Edge.Cloud.Devices;
 using Edge.Cloud.Storage;
 using Edge.Shared.Security;
 
@@ -8,8 +10,14 @@ using Edge.Shared.Security;
 /// Devices the cloud issued a credential to, with the group they were enrolled in. Enrolling again rotates the secret:
 /// the old one stops working at once.
 /// </summary>
-internal sealed class DeviceEnrollments(SqliteDatabase database, ApiTokenStore tokens, TimeProvider time)
+internal sealed class DeviceEnrollments(SqliteDatabase database, ApiTokenStore tokens, TimeProvider time) : IEnrolledGroups
 {
+    // Read on the MQTT receive path for every report and telemetry window: kept in memory, loaded once.
+    private readonly Lazy<ConcurrentDictionary<string, string>> _groups = new(() => LoadGroups(database), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <inheritdoc/>
+    public string? GroupOf(string deviceId) => _groups.Value.GetValueOrDefault(deviceId);
+
     public async Task<DeviceCredentials> EnrollAsync(string deviceId, string group, string by, CancellationToken cancellationToken)
     {
         await tokens.RevokeDeviceAsync(deviceId, cancellationToken);
@@ -29,6 +37,7 @@ internal sealed class DeviceEnrollments(SqliteDatabase database, ApiTokenStore t
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        _groups.Value[deviceId] = group;
         return new DeviceCredentials { DeviceId = deviceId, Group = group, Secret = created.Token };
     }
 
@@ -36,6 +45,7 @@ internal sealed class DeviceEnrollments(SqliteDatabase database, ApiTokenStore t
     public async Task<bool> RevokeAsync(string deviceId, CancellationToken cancellationToken)
     {
         var hadSecret = await tokens.RevokeDeviceAsync(deviceId, cancellationToken);
+        _groups.Value.TryRemove(deviceId, out _);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE device_enrollments SET revoked_at = $at WHERE device_id = $id AND revoked_at IS NULL;";
@@ -52,6 +62,21 @@ internal sealed class DeviceEnrollments(SqliteDatabase database, ApiTokenStore t
         command.CommandText = "SELECT group_name FROM device_enrollments WHERE device_id = $id AND revoked_at IS NULL;";
         command.Parameters.AddWithValue("$id", deviceId);
         return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    private static ConcurrentDictionary<string, string> LoadGroups(SqliteDatabase database)
+    {
+        var groups = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        using var connection = database.OpenAsync(CancellationToken.None).GetAwaiter().GetResult();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT device_id, group_name FROM device_enrollments WHERE revoked_at IS NULL;";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            groups[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return groups;
     }
 
     /// <summary>Whether <paramref name="secret"/> is the live secret of <paramref name="deviceId"/> (the broker's login check).</summary>

@@ -13,6 +13,7 @@ internal static class SecurityRegistration
             .ValidateOnStart();
         builder.Services.AddSingleton<ApiTokenStore>();
         builder.Services.AddSingleton<DeviceEnrollments>();
+        builder.Services.AddSingleton<Devices.IEnrolledGroups>(sp => sp.GetRequiredService<DeviceEnrollments>());
         builder.Services.AddSingleton<AdminTokenBootstrap>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AdminTokenBootstrap>());
         builder.Services

@@ -184,5 +184,14 @@ internal static class Migrations
             revoked_at  TEXT
         ) WITHOUT ROWID;
         """,
+
+        // 8: the epoch of the config version sequence, random per database (devices compare versions only within one);
+        //    POST /v1/thresholds/epoch replaces it. A rollout may ship a lower version than devices run (a signed rollback).
+        """
+        ALTER TABLE config_version ADD COLUMN epoch TEXT;
+        UPDATE config_version SET epoch = lower(hex(randomblob(16))) WHERE id = 1;
+
+        ALTER TABLE rollouts ADD COLUMN allow_rollback INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 }

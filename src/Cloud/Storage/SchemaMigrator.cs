@@ -11,9 +11,9 @@ internal sealed partial class SchemaMigrator(SqliteDatabase database, ILogger<Sc
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (database.IsFile && Path.GetDirectoryName(database.DataSource) is { Length: > 0 } folder)
+        if (database.IsFile)
         {
-            Directory.CreateDirectory(folder);
+            OwnerOnly(database.DataSource);
         }
 
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -55,6 +55,52 @@ internal sealed partial class SchemaMigrator(SqliteDatabase database, ILogger<Sc
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// The database holds camera payloads and the audit trail: mode 0600 from the first byte. SQLite gives its -wal and
+    /// -shm files the database file's mode, so creating the (empty, valid) file first covers them too; files an older
+    /// version left 0644 are tightened.
+    /// </summary>
+    private void OwnerOnly(string file)
+    {
+        var folder = Path.GetDirectoryName(file);
+        if (OperatingSystem.IsWindows())
+        {
+            if (folder is { Length: > 0 })
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            return;
+        }
+
+        if (folder is { Length: > 0 } && !Directory.Exists(folder))
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        if (!File.Exists(file))
+        {
+            try
+            {
+                using var created = new FileStream(file, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = Private });
+            }
+            catch (IOException) when (File.Exists(file))
+            {
+                // Another process created it first; tightened below like any existing file.
+            }
+        }
+
+        foreach (var path in (ReadOnlySpan<string>)[file, file + "-wal", file + "-shm"])
+        {
+            if (File.Exists(path) && (File.GetUnixFileMode(path) & ~Private) != 0)
+            {
+                File.SetUnixFileMode(path, Private);
+                LogTightened(logger, path);
+            }
+        }
+    }
+
     private static async Task<int> ReadVersionAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
@@ -74,6 +120,9 @@ internal sealed partial class SchemaMigrator(SqliteDatabase database, ILogger<Sc
 
     [LoggerMessage(EventId = 9501, Level = LogLevel.Information, Message = "Applied database migration {Version}")]
     private static partial void LogMigrated(ILogger logger, int version);
+
+    [LoggerMessage(EventId = 9503, Level = LogLevel.Warning, Message = "{Path} was readable by group or others; it is now 0600")]
+    private static partial void LogTightened(ILogger logger, string path);
 
     [LoggerMessage(EventId = 9502, Level = LogLevel.Information, Message = "Database {DataSource} is at schema version {Version}")]
     private static partial void LogReady(ILogger logger, string dataSource, int version);

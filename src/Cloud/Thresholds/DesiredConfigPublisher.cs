@@ -11,7 +11,7 @@ using Edge.Shared.Serialization;
 /// and never go backwards per topic, so two racing PUTs on one scope cannot leave the older one retained.
 /// On every MQTT (re)connection it republishes every stored setting, tombstones included: the embedded broker
 /// forgets retained messages when the process restarts, and a setting stored while the broker was unreachable
-/// is delivered then.
+/// is delivered then. Every message carries the cloud's config epoch (<see cref="DesiredConfig.Epoch"/>).
 /// </summary>
 internal sealed partial class DesiredConfigPublisher(
     CloudMqttClient mqtt,
@@ -20,10 +20,12 @@ internal sealed partial class DesiredConfigPublisher(
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, long> _published = new(StringComparer.Ordinal);
+    private string? _epoch;
 
-    public static DesiredConfig ToDesired(ScopeSetting setting) => new()
+    public static DesiredConfig ToDesired(ScopeSetting setting, string? epoch) => new()
     {
         Version = setting.Version,
+        Epoch = epoch,
         Scope = setting.Scope,
         Target = setting.Target,
         Threshold = setting.Threshold,
@@ -55,21 +57,49 @@ internal sealed partial class DesiredConfigPublisher(
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var all = await repository.GetAllAsync(includeCleared: true, cancellationToken);
-            foreach (var setting in all)
+            if (await RepublishLockedAsync(cancellationToken) is null)
             {
-                if (!await PublishLockedAsync(setting, force: true, cancellationToken))
-                {
-                    throw new InvalidOperationException("the connection dropped while republishing desired config");
-                }
+                throw new InvalidOperationException("the connection dropped while republishing desired config");
             }
-
-            LogRepublished(logger, all.Count);
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Starts a new epoch and republishes every stored setting in it, so every device replaces whatever it holds
+    /// (a forged version included). Returns the epoch and how many settings went out, or a null count when the broker
+    /// is unreachable now (the next connection republishes them in the new epoch).
+    /// </summary>
+    public async Task<(string Epoch, int? Republished)> ResetEpochAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            _epoch = await repository.NewEpochAsync(cancellationToken);
+            return (_epoch, await RepublishLockedAsync(cancellationToken));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<int?> RepublishLockedAsync(CancellationToken cancellationToken)
+    {
+        var all = await repository.GetAllAsync(includeCleared: true, cancellationToken);
+        foreach (var setting in all)
+        {
+            if (!await PublishLockedAsync(setting, force: true, cancellationToken))
+            {
+                return null;
+            }
+        }
+
+        LogRepublished(logger, all.Count);
+        return all.Count;
     }
 
     public void Dispose() => _gate.Dispose();
@@ -82,7 +112,8 @@ internal sealed partial class DesiredConfigPublisher(
             return true;
         }
 
-        var payload = JsonSerializer.SerializeToUtf8Bytes(ToDesired(setting), EdgeJsonContext.Default.DesiredConfig);
+        _epoch ??= await repository.GetEpochAsync(cancellationToken);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(ToDesired(setting, _epoch), EdgeJsonContext.Default.DesiredConfig);
         try
         {
             await mqtt.PublishAsync(topic, payload, retain: true, cancellationToken);

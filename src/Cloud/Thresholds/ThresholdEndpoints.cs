@@ -46,6 +46,7 @@ internal static class ThresholdEndpoints
         thresholds.MapGet("/devices/{deviceId}", (string deviceId, ThresholdRepository repository, CancellationToken ct) => GetAsync(repository, ConfigScope.Device, deviceId, ct));
         thresholds.MapPut("/devices/{deviceId}", (string deviceId, HttpContext context, ThresholdService service) => PutAsync(context, service, ConfigScope.Device, deviceId)).RequireAuthorization(EdgePolicies.Operate);
         thresholds.MapDelete("/devices/{deviceId}", (string deviceId, HttpContext context, ThresholdService service) => DeleteAsync(context, service, ConfigScope.Device, deviceId)).RequireAuthorization(EdgePolicies.Operate);
+        thresholds.MapPost("/epoch", ResetEpochAsync).RequireAuthorization(EdgePolicies.Administer);
         thresholds.MapBoundsEndpoints();
         return endpoints;
     }
@@ -138,6 +139,14 @@ internal static class ThresholdEndpoints
 
         context.Response.Headers[PublishedHeader] = result.Published ? "true" : "false";
         return TypedResults.Json(result.Setting, EdgeJsonContext.Default.ScopeSetting);
+    }
+
+    /// <summary>Undoes a forged desired config that outranks the cloud's versions: a new epoch, everything republished.</summary>
+    private static async Task<IResult> ResetEpochAsync(HttpContext context, ThresholdService service)
+    {
+        var result = await service.ResetEpochAsync(EdgeClaims.Actor(context.User), context.RequestAborted);
+        context.Response.Headers[PublishedHeader] = result.Republished is null ? "false" : "true";
+        return TypedResults.Json(result, EdgeJsonContext.Default.ConfigEpochReset);
     }
 
     private static string Describe(ConfigScope scope) => scope == ConfigScope.Group ? "group" : "device";

@@ -45,6 +45,26 @@ internal sealed class ThresholdRepository(SqliteDatabase database)
         return setting is null || IsCleared(setting) ? null : setting;
     }
 
+    /// <summary>The epoch of the version sequence (made by migration 7, replaced by <see cref="NewEpochAsync"/>).</summary>
+    public async Task<string> GetEpochAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT epoch FROM config_version WHERE id = 1;";
+        return await command.ExecuteScalarAsync(cancellationToken) as string
+            ?? throw new InvalidOperationException("the config version sequence has no epoch; the database schema is incomplete");
+    }
+
+    /// <summary>Replaces the epoch with a new random one and returns it. Versions keep counting up.</summary>
+    public async Task<string> NewEpochAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE config_version SET epoch = lower(hex(randomblob(16))) WHERE id = 1 RETURNING epoch;";
+        return await command.ExecuteScalarAsync(cancellationToken) as string
+            ?? throw new InvalidOperationException("the config version sequence is missing");
+    }
+
     /// <summary>
     /// Stores <paramref name="change"/> under the next global version and appends the audit entry, in one transaction.
     /// With all fields null it clears the scope, and returns null when there was nothing to clear.

@@ -165,6 +165,20 @@ internal sealed partial class ThresholdService(
     }
 
     /// <summary>
+    /// Makes a new config epoch and republishes every stored setting in it: a device replaces whatever it holds for a
+    /// scope (a forged version included) with the cloud's setting, since versions only compare within one epoch.
+    /// </summary>
+    public async Task<ConfigEpochReset> ResetEpochAsync(string by, CancellationToken cancellationToken)
+    {
+        // Committed before publishing, so like a change it goes out even if the caller has gone away.
+        cancellationToken.ThrowIfCancellationRequested();
+        var (epoch, republished) = await publisher.ResetEpochAsync(CancellationToken.None);
+        metrics.ThresholdChanged();
+        LogEpochReset(logger, epoch, by, republished);
+        return new ConfigEpochReset { Epoch = epoch, Republished = republished };
+    }
+
+    /// <summary>
     /// Once a change is committed it is published even if the caller has gone away: otherwise it would wait for
     /// the next reconnection. The publish timeout bounds the wait.
     /// </summary>
@@ -175,6 +189,9 @@ internal sealed partial class ThresholdService(
 
     [LoggerMessage(EventId = 2502, Level = LogLevel.Information, Message = "Threshold bounds at {Scope} {Target} are now [{Min}, {Max}] (by {By})")]
     private static partial void LogBounds(ILogger logger, ConfigScope scope, string? target, double min, double max, string by);
+
+    [LoggerMessage(EventId = 2504, Level = LogLevel.Warning, Message = "Config epoch reset to {Epoch} by {By}: every stored setting republished in it ({Republished}; none means on the next MQTT connection)")]
+    private static partial void LogEpochReset(ILogger logger, string epoch, string by, int? republished);
 
     [LoggerMessage(EventId = 2503, Level = LogLevel.Information, Message = "Threshold setting at {Scope} {Target} cleared as version {Version} (by {By}: {Reason})")]
     private static partial void LogCleared(ILogger logger, ConfigScope scope, string? target, long version, string by, string reason);

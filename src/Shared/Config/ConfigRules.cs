@@ -12,6 +12,9 @@ public static class ConfigRules
 
     public const int MaxNameLength = 64;
 
+    /// <summary>A device refuses a version further than this past the last one it applied in the same epoch.</summary>
+    public const long DefaultMaxVersionJump = 1_000_000;
+
     /// <summary>Returns null when valid, otherwise a message an operator can act on.</summary>
     public static string? ValidateThreshold(double? threshold) => threshold switch
     {
@@ -61,6 +64,11 @@ public static class ConfigRules
         if (config.Version <= 0)
         {
             return "version must be a positive integer";
+        }
+
+        if (config.Epoch is not null && ValidateName(config.Epoch, "epoch") is { } epochError)
+        {
+            return epochError;
         }
 
         if (!Enum.IsDefined(config.Scope))

@@ -5,7 +5,7 @@ public sealed class ReportedConfig
 {
     public required string DeviceId { get; init; }
 
-    public string? Group { get; init; }
+    public string? Group { get; set; }
 
     /// <summary>The effective threshold after merging scopes.</summary>
     public double Threshold { get; init; }

@@ -24,6 +24,7 @@ using Edge.Shared.Updates;
 [JsonSerializable(typeof(InferenceAnswer))]
 [JsonSerializable(typeof(CloudAnswer))]
 [JsonSerializable(typeof(DesiredConfig))]
+[JsonSerializable(typeof(ConfigEpochReset))]
 [JsonSerializable(typeof(ReportedConfig))]
 [JsonSerializable(typeof(ThresholdUpdate))]
 [JsonSerializable(typeof(ScopeSetting))]

@@ -12,7 +12,7 @@ public sealed class TelemetryWindow
 
     public required string DeviceId { get; init; }
 
-    public string? Group { get; init; }
+    public string? Group { get; set; }
 
     public DateTimeOffset Start { get; init; }
 

@@ -71,4 +71,7 @@ public enum UpdateFailure
     HealthWindow,
     Timeout,
     StorageError,
+
+    /// <summary>The version is lower than the one running and the signed manifest does not allow a downgrade (anti-rollback).</summary>
+    Downgrade,
 }

@@ -31,6 +31,12 @@ public sealed class PackageManifest
     public required PackagePayload[] Payloads { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// Signed consent to install this version on a device running a higher one (an operator's rollback). Without it a device
+    /// refuses a lower version, so an old signed package replayed on the wire cannot bring back an old model.
+    /// </summary>
+    public bool AllowDowngrade { get; set; }
 }
 
 public static class DeviceClasses
@@ -64,4 +70,14 @@ public sealed class PackagePayload
     public string? BaseVersion { get; set; }
 
     public string? BaseSha256 { get; set; }
+
+    /// <summary>The block size <see cref="BlockSha256"/> was computed over; a device requests blocks of exactly this size.</summary>
+    public int BlockSize { get; set; }
+
+    /// <summary>
+    /// Lowercase hex SHA-256 of each block of <see cref="BlockSize"/> bytes (the last one shorter), so a device checks every
+    /// frame on receipt and drops a forged or damaged one instead of failing the whole payload. Null in packages signed by a
+    /// cloud that predates block hashes: those are checked only as a whole.
+    /// </summary>
+    public string[]? BlockSha256 { get; set; }
 }

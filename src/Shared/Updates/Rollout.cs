@@ -20,6 +20,9 @@ public sealed class Rollout
 
     public double MaxFailureShare { get; set; }
 
+    /// <summary>The package is signed as a rollback: devices running a higher version install it.</summary>
+    public bool AllowRollback { get; set; }
+
     public RolloutState State { get; set; }
 
     /// <summary>Why it halted or was aborted; null otherwise.</summary>

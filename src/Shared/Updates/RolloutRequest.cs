@@ -19,6 +19,9 @@ public sealed class RolloutRequest
 
     /// <summary>Within [0, 1]: the rollout halts when failed-or-rolled-back devices / targeted devices exceed it.</summary>
     public double? MaxFailureShare { get; set; }
+
+    /// <summary>True to ship a version lower than the one devices run: the package is signed as a rollback (devices refuse a downgrade otherwise).</summary>
+    public bool? AllowRollback { get; set; }
 }
 
 /// <summary>Answer of <c>GET /v1/keys</c>: the key the cloud signs packages with, for <c>Updates:TrustedKeys</c> on devices.</summary>

@@ -44,7 +44,8 @@ public sealed class ConfigSyncStartupTests(MosquittoFixture mosquitto) : IClassF
             new ConfigSyncEvents(),
             new ConfigTargets(agent.DeviceId, agent.Group),
             TimeProvider.System,
-            NullLogger<ConfigSyncService>.Instance);
+            NullLogger<ConfigSyncService>.Instance,
+            Options.Create(new ConfigSyncOptions()));
         await sync.StartAsync(deadline.Token);
         var report = await cloud.WaitForAsync(Topics.DeviceReported(_device), EdgeJsonContext.Default.ReportedConfig, _ => true, deadline.Token);
         await sync.StopAsync(deadline.Token);

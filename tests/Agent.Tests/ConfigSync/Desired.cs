@@ -7,9 +7,10 @@ using Edge.Shared.Serialization;
 /// <summary>Builds desired-config payloads the way the cloud serialises them.</summary>
 internal static class Desired
 {
-    public static DesiredConfig Config(ConfigScope scope, string? target, long version, double? threshold = null, double? audit = null, ScoreFunction? score = null) => new()
+    public static DesiredConfig Config(ConfigScope scope, string? target, long version, double? threshold = null, double? audit = null, ScoreFunction? score = null, string? epoch = null) => new()
     {
         Version = version,
+        Epoch = epoch,
         Scope = scope,
         Target = scope == ConfigScope.Fleet ? null : target,
         Threshold = threshold,
@@ -19,6 +20,6 @@ internal static class Desired
         UpdatedBy = "test",
     };
 
-    public static byte[] Json(ConfigScope scope, string? target, long version, double? threshold = null, double? audit = null, ScoreFunction? score = null) =>
-        JsonSerializer.SerializeToUtf8Bytes(Config(scope, target, version, threshold, audit, score), EdgeJsonContext.Default.DesiredConfig);
+    public static byte[] Json(ConfigScope scope, string? target, long version, double? threshold = null, double? audit = null, ScoreFunction? score = null, string? epoch = null) =>
+        JsonSerializer.SerializeToUtf8Bytes(Config(scope, target, version, threshold, audit, score, epoch), EdgeJsonContext.Default.DesiredConfig);
 }

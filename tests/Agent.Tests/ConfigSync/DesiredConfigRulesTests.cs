@@ -34,6 +34,56 @@ public sealed class DesiredConfigRulesTests
     }
 
     [Fact]
+    public void Refuses_a_version_that_jumps_far_past_the_newest_applied_in_its_epoch()
+    {
+        // Before: a forged long.MaxValue was applied and outranked every later change of the cloud.
+        var held = HeldConfigs.None.With(ConfigScope.Device, Desired.Config(ConfigScope.Device, Device, 5, threshold: 0.6, epoch: "e1"));
+
+        var decision = DesiredConfigRules.Evaluate(
+            held, ConfigScope.Device, Device, Desired.Json(ConfigScope.Device, Device, long.MaxValue, threshold: 0.01, epoch: "e1"), maxVersionJump: 1000);
+
+        Assert.Equal(ConfigOutcomeKind.Refused, decision.Kind);
+        Assert.Same(held, decision.Held);
+        Assert.Contains("more than 1000 past 5", decision.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_version_bound_also_covers_a_scope_that_never_sent_anything()
+    {
+        var held = HeldConfigs.None.With(ConfigScope.Fleet, Desired.Config(ConfigScope.Fleet, null, 7, threshold: 0.6, epoch: "e1"));
+
+        var far = DesiredConfigRules.Evaluate(held, ConfigScope.Device, Device, Desired.Json(ConfigScope.Device, Device, 7 + 1001, threshold: 0.01, epoch: "e1"), maxVersionJump: 1000);
+        var near = DesiredConfigRules.Evaluate(held, ConfigScope.Device, Device, Desired.Json(ConfigScope.Device, Device, 7 + 1000, threshold: 0.3, epoch: "e1"), maxVersionJump: 1000);
+
+        Assert.Equal((ConfigOutcomeKind.Refused, ConfigOutcomeKind.Applied), (far.Kind, near.Kind));
+    }
+
+    [Theory]
+    [InlineData("e2")]
+    [InlineData(null)]
+    public void A_config_from_another_epoch_replaces_even_a_higher_version(string? epoch)
+    {
+        // A forged epoch is undone the same way: the cloud's next publish carries its own epoch again.
+        var held = HeldConfigs.None.With(ConfigScope.Device, Desired.Config(ConfigScope.Device, Device, long.MaxValue, threshold: 0.01, epoch: "e1"));
+
+        var decision = DesiredConfigRules.Evaluate(held, ConfigScope.Device, Device, Desired.Json(ConfigScope.Device, Device, 3, threshold: 0.6, epoch: epoch));
+
+        Assert.Equal(ConfigOutcomeKind.Applied, decision.Kind);
+        Assert.Equal((3L, epoch, 0.6), (decision.Held.Device!.Version, decision.Held.Device.Epoch, decision.Held.Device.Threshold));
+    }
+
+    [Fact]
+    public void Clearing_a_scope_keeps_its_epoch_with_its_version()
+    {
+        var held = HeldConfigs.None.With(ConfigScope.Device, Desired.Config(ConfigScope.Device, Device, 5, threshold: 0.6, epoch: "e1"));
+
+        var cleared = DesiredConfigRules.Evaluate(held, ConfigScope.Device, Device, []);
+        var stale = DesiredConfigRules.Evaluate(cleared.Held, ConfigScope.Device, Device, Desired.Json(ConfigScope.Device, Device, 4, threshold: 0.1, epoch: "e1"));
+
+        Assert.Equal(ConfigOutcomeKind.Ignored, stale.Kind);
+    }
+
+    [Fact]
     public void Keeps_versions_per_scope()
     {
         var held = HeldConfigs.None.With(ConfigScope.Device, Desired.Config(ConfigScope.Device, Device, 50, threshold: 0.6));

@@ -58,6 +58,15 @@ public sealed class MqttOptionsTests
         Assert.Contains(key.Split(':')[1], ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_username_without_a_password_is_refused()
+    {
+        // Before: the agent started and logged in with an empty password.
+        var ex = Assert.Throws<OptionsValidationException>(() => Bind(new() { ["Mqtt:Username"] = "cam-01" }));
+
+        Assert.Contains("Mqtt:Password is not", ex.Message, StringComparison.Ordinal);
+    }
+
     private static MqttOptions Bind(Dictionary<string, string?> values) =>
         Resolve(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
 

@@ -14,6 +14,18 @@ public sealed class OutboxStoreTests : IDisposable
     private string DbPath => Path.Combine(_dir, "outbox.db");
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void The_outbox_file_and_its_wal_hold_camera_frames_and_are_created_0600()
+    {
+        // Before: created 0644, readable by every local user.
+        using (var store = new OutboxStore(DbPath, 100, 1 << 20, new AgentMetrics()))
+        {
+            store.Add([Entry(OutboxKind.HardExample, 1)]);
+            Assert.All([DbPath, DbPath + "-wal"], path => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path)));
+        }
+    }
+
+    [Fact]
     public void Entries_survive_closing_and_reopening_the_file_in_enqueue_order()
     {
         var entries = Enumerable.Range(0, 3).Select(i => Entry(OutboxKind.HardExample, i, size: 10 + i)).ToArray();

@@ -41,8 +41,31 @@ internal static class TestPackages
         return (manifest, Onnx("digits-edge"));
     }
 
-    public static BuiltPackage Build((ModelManifest Manifest, byte[] Model) model, SigningKey key, string deviceClass = DeviceClasses.Any) =>
-        PackageBuilder.Build(model.Manifest, model.Model, [], deviceClass, key, CreatedAt, level: 3);
+    /// <summary>Block hashes for <paramref name="blockSize"/>, the size <see cref="TestCloud.PublishDesiredAsync"/> announces unless told otherwise.</summary>
+    public static BuiltPackage Build(
+        (ModelManifest Manifest, byte[] Model) model, SigningKey key, string deviceClass = DeviceClasses.Any, int blockSize = BlockFrame.MinBlockSize, bool allowDowngrade = false)
+    {
+        var built = PackageBuilder.Build(model.Manifest, model.Model, [], deviceClass, key, CreatedAt, level: 3, blockSize: blockSize);
+        if (!allowDowngrade)
+        {
+            return built;
+        }
+
+        // As the cloud signs a rollback: the same payloads, the manifest saying so.
+        built.Manifest.AllowDowngrade = true;
+        return built with { Package = key.Sign(built.Manifest) };
+    }
+
+    /// <summary>
+    /// A package whose signed payload hash does not match its bytes (the blocks' hashes do): a package broken at the
+    /// source, not on the wire. The cloud must serve the bytes under the hash the manifest names.
+    /// </summary>
+    public static BuiltPackage WithWrongPayloadHash(BuiltPackage built, SigningKey key)
+    {
+        var full = built.Manifest.Payloads[0];
+        full.Sha256 = Edge.Updates.Sha256Hex.Of(System.Text.Encoding.ASCII.GetBytes("not these bytes"));
+        return built with { Package = key.Sign(built.Manifest), Payloads = [new BuiltPayload(full, built.Payloads[0].Bytes), .. built.Payloads.Skip(1)] };
+    }
 
     /// <summary>A well-formed ONNX file ONNX Runtime cannot run: its Gemm nodes renamed to an operator that does not exist.</summary>
     public static byte[] UnloadableOnnx()

@@ -28,18 +28,47 @@ public sealed class UpdateRefusalTests : UpdateTestBase
     }
 
     [Fact]
-    public async Task A_corrupt_payload_is_refused_and_the_same_package_is_not_tried_again_but_a_new_one_is()
+    public async Task Forged_block_frames_are_dropped_and_requested_again_and_the_good_package_still_applies()
     {
+        // Before: one forged frame per block made the whole payload fail its hash, remembered for good.
+        var forged = new System.Collections.Concurrent.ConcurrentDictionary<int, bool>();
         var (cloud, agent, _) = await StartAsync();
         await using (cloud)
         await using (agent)
         {
             cloud.Mutate = (index, frame) =>
             {
+                if (!forged.TryAdd(index, true))
+                {
+                    return frame;
+                }
+
+                // The first copy of every block is forged: right header, wrong bytes; block 1's is also far too large.
                 frame[^1] ^= 0xFF;
-                return frame;
+                return index == 1 ? [.. frame, .. new byte[BlockFrame.MaxBlockSize]] : frame;
             };
-            var bad = Publishable(TestPackages.DigitsV2());
+            var package = Publishable(TestPackages.DigitsV2());
+            cloud.Add(package);
+            await cloud.PublishDesiredAsync(package.Package, Ct);
+            await cloud.WaitForStateAsync(UpdateState.Applied, TestPackages.V2, Ct);
+
+            Assert.Equal(TestPackages.V2, (await agent.InferAsync()).ModelVersion);
+            Assert.DoesNotContain(cloud.Statuses(), s => s.State == UpdateState.Failed);
+            Assert.All(Enumerable.Range(0, 3), i => Assert.True(cloud.Requested.Count(r => r == i) >= 2));
+            Assert.Contains(cloud.Statuses(), s => s.Detail?.Contains("not matching their signed hash", StringComparison.Ordinal) == true);
+            var failedList = Path.Combine(State.FullName, "updates", "failed.json");
+            Assert.False(File.Exists(failedList) && File.ReadAllText(failedList).Contains(TestPackages.V2, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task A_package_whose_payload_does_not_match_its_signed_hash_is_refused_and_not_tried_again_but_a_new_one_is()
+    {
+        var (cloud, agent, _) = await StartAsync();
+        await using (cloud)
+        await using (agent)
+        {
+            var bad = TestPackages.WithWrongPayloadHash(Publishable(TestPackages.DigitsV2()), Key);
             cloud.Add(bad);
             await cloud.PublishDesiredAsync(bad.Package, Ct);
             var failed = await cloud.WaitForStateAsync(UpdateState.Failed, TestPackages.V2, Ct);
@@ -52,11 +81,39 @@ public sealed class UpdateRefusalTests : UpdateTestBase
             await cloud.WaitForStatusAsync(s => s.State == UpdateState.Failed && s.Detail == failed.Detail && s.At > failed.At, Ct);
             Assert.Equal(requested, cloud.Requested.Count);
 
-            cloud.Mutate = (_, frame) => frame;
             var good = Publishable(TestPackages.DigitsEdge("3.0.0"));
             cloud.Add(good);
             await cloud.PublishDesiredAsync(good.Package, Ct);
             await cloud.WaitForStateAsync(UpdateState.Applied, "3.0.0", Ct);
+        }
+    }
+
+    [Fact]
+    public async Task A_replayed_older_package_is_refused_but_a_signed_rollback_is_applied()
+    {
+        // Before: any older package the cloud ever signed could be sent again and was installed.
+        var (cloud, agent, deadline) = await StartAsync();
+        using (deadline)
+        await using (cloud)
+        await using (agent)
+        {
+            var v3 = Publishable(TestPackages.DigitsEdge("3.0.0"));
+            cloud.Add(v3);
+            await cloud.PublishDesiredAsync(v3.Package, deadline.Token);
+            await cloud.WaitForStateAsync(UpdateState.Applied, "3.0.0", deadline.Token);
+
+            var old = Publishable(TestPackages.DigitsEdge("2.5.0"));
+            cloud.Add(old);
+            await cloud.PublishDesiredAsync(old.Package, deadline.Token, rolloutId: "r-replayed");
+            var refused = await cloud.WaitForStateAsync(UpdateState.Failed, "2.5.0", deadline.Token);
+            Assert.Equal(UpdateFailure.Downgrade, refused.Failure);
+            Assert.Contains("not signed as a rollback", refused.Detail, StringComparison.Ordinal);
+            Assert.Equal("3.0.0", (await agent.InferAsync()).ModelVersion);
+
+            var rollback = TestPackages.Build(TestPackages.DigitsEdge("2.5.0"), Key, allowDowngrade: true);
+            await cloud.PublishDesiredAsync(rollback.Package, deadline.Token, rolloutId: "r-rollback");
+            await cloud.WaitForStatusAsync(s => s.State == UpdateState.Applied && s.TargetVersion == "2.5.0", deadline.Token);
+            Assert.Equal("2.5.0", (await agent.InferAsync()).ModelVersion);
         }
     }
 

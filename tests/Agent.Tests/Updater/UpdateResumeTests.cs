@@ -51,9 +51,9 @@ public sealed class UpdateResumeTests : UpdateTestBase
         cloud.FrameDelay = TimeSpan.FromMilliseconds(100);
         await using var agent = await TestAgentHost.StartAsync(
             cloud.Agent(State.FullName, [Key.PublicKey], new Dictionary<string, string?> { ["Updates:BlockTimeout"] = "00:00:00.250" }), ct);
-        var package = TestPackages.Build(TestPackages.DigitsV2(), Key);
-        cloud.Add(package);
         const int BlockSize = 16 * 1024;
+        var package = TestPackages.Build(TestPackages.DigitsV2(), Key, blockSize: BlockSize);
+        cloud.Add(package);
         var total = BlockFrame.BlockCount(package.Payloads[0].Payload.Size, BlockSize);
 
         await cloud.PublishDesiredAsync(package.Package, ct, BlockSize);

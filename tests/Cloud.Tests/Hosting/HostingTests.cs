@@ -93,4 +93,14 @@ public sealed class HostingTests : IDisposable
 
         Assert.Contains(ex.Failures, f => f.Contains(expected, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_username_without_a_password_stops_the_cloud_at_startup()
+    {
+        // Before: the cloud started and logged in with an empty password anyone could repeat.
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(
+            () => CloudHost.StartAsync(_folder.Path, new Dictionary<string, string?> { ["Mqtt:Username"] = "edge-cloud" }));
+
+        Assert.Contains(ex.Failures, f => f.Contains("Mqtt:Password is not", StringComparison.Ordinal));
+    }
 }

@@ -1,6 +1,7 @@
 namespace Edge.Cloud.Tests.Rollouts;
 
 using Edge.Cloud.Models;
+using Edge.Cloud.Rollouts;
 using Edge.Cloud.Tests.Support;
 using Edge.Shared.Serialization;
 using Edge.Shared.Updates;
@@ -33,6 +34,7 @@ public sealed class RolloutFlowTests(RolloutsFixture fixture) : IClassFixture<Ro
         Assert.Equal(RolloutsFixture.NewVersion, manifest.Version);
         Assert.Equal(published.Single(p => p.Version == RolloutsFixture.NewVersion).Sha256, manifest.ModelSha256);
         Assert.Equal(PayloadKind.Full, manifest.Payloads[0].Kind);
+        Assert.False(manifest.AllowDowngrade);
         Assert.Throws<PackageRejectedException>(() => new TrustedKeys([SigningKey.Generate().PublicKey]).Verify(desired.Package));
     }
 
@@ -44,7 +46,7 @@ public sealed class RolloutFlowTests(RolloutsFixture fixture) : IClassFixture<Ro
         await using var device = await fixture.DeviceAsync("blk-1", "blk", ct);
         await fixture.CreateAsync(RolloutsFixture.GroupRollout("blk", 100), ct);
         var desired = await device.NextDesiredAsync(ct);
-        var manifest = Edge.Cloud.Rollouts.PackageStore.ManifestOf(desired!.Package);
+        var manifest = PackageStore.ManifestOf(desired!.Package);
         var model = await File.ReadAllBytesAsync(fixture.Host.Service<ModelStore>().ModelPath(RolloutsFixture.Model, RolloutsFixture.NewVersion), ct);
         var old = await File.ReadAllBytesAsync(fixture.Host.Service<ModelStore>().ModelPath(RolloutsFixture.Model, RolloutsFixture.OldVersion), ct);
 
@@ -54,6 +56,8 @@ public sealed class RolloutFlowTests(RolloutsFixture fixture) : IClassFixture<Ro
             var bytes = await device.DownloadAsync(payload, desired.BlockSize, ct);
             Assert.Equal(payload.Size, bytes.LongLength);
             Assert.Equal(payload.Sha256, Sha256Hex.Of(bytes));
+            Assert.Equal(desired.BlockSize, payload.BlockSize);
+            Assert.Equal(PackageBuilder.BlockHashes(bytes, payload.BlockSize), payload.BlockSha256);
             Assert.Equal(model, ModelPayloads.Rebuild(payload, bytes, payload.Kind == PayloadKind.Delta ? old : [], manifest.ModelSize, manifest.ModelSha256));
         }
     }
@@ -140,5 +144,21 @@ public sealed class RolloutFlowTests(RolloutsFixture fixture) : IClassFixture<Ro
         Assert.Equal(rollout.Id, (await device.NextDesiredAsync(ct))!.RolloutId);
         Assert.Equal(10, rollout.CanaryPercent);
         Assert.Equal(0.2, rollout.MaxFailureShare);
+    }
+
+    [Fact]
+    public async Task A_rollout_that_allows_a_rollback_ships_a_package_signed_as_one()
+    {
+        using var deadline = Deadline.Within(TimeSpan.FromSeconds(60));
+        var ct = deadline.Token;
+        var rollout = await fixture.CreateAsync(
+            $$"""{"model":"{{RolloutsFixture.Model}}","version":"{{RolloutsFixture.OldVersion}}","scope":"Device","target":"rolls-back","allowRollback":true}""", ct);
+        await using var device = await FakeDevice.ConnectAsync(fixture.Host.MqttPort, "rolls-back", ct);
+        var desired = await device.NextDesiredAsync(ct);
+        var key = await (await fixture.Host.Http.GetAsync("/v1/keys", ct)).ReadAsync(EdgeJsonContext.Default.SigningKeyInfo, ct);
+
+        Assert.True(rollout.AllowRollback);
+        var manifest = new TrustedKeys([key.PublicKey]).Verify(desired!.Package);
+        Assert.Equal((RolloutsFixture.OldVersion, true), (manifest.Version, manifest.AllowDowngrade));
     }
 }
