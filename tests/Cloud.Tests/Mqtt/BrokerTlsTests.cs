@@ -141,6 +141,7 @@ public sealed class BrokerTlsTests : IDisposable
         var roots = TlsFiles.LoadCertificates(caPath, "ca");
         return new MqttClientOptionsBuilder()
             .WithClientId("probe-" + Guid.NewGuid().ToString("N")[..8])
+            .WithCredentials(TestCredentials.CloudUser, TestCredentials.CloudPassword)
             .WithTlsOptions(t => t.UseTls().WithTargetHost("127.0.0.1")
                 .WithCertificateValidationHandler(e => CertificateTrust.IsTrusted(e.Certificate, e.Chain, e.SslPolicyErrors, roots, checkName: true)));
     }

@@ -120,6 +120,21 @@ public sealed class CredentialTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, inferAfterRevoke.StatusCode);
     }
 
+    [Fact]
+    public async Task An_enrolled_device_cannot_move_itself_into_another_group_by_reporting_one()
+    {
+        await using var cloud = await CloudHost.StartAsync(_folder.Path);
+        using var enroll = await cloud.Http.PostAsJsonAsync("/v1/devices/cam-g/enroll", new DeviceEnrollRequest { Group = "gate" }, EdgeJsonContext.Default.DeviceEnrollRequest, Ct);
+        var credentials = await enroll.ReadAsync(EdgeJsonContext.Default.DeviceCredentials, Ct);
+        await using var device = await MqttProbe.ConnectAsync(cloud.MqttPort, MqttProbe.DeviceLogin("cam-g", credentials.Secret), Ct);
+        var store = cloud.Service<Edge.Cloud.Devices.ReportedConfigStore>();
+        var recorded = store.WaitForAsync("cam-g", _ => true, Ct);
+
+        await device.PublishReportedAsync(new Edge.Shared.Config.ReportedConfig { DeviceId = "cam-g", Group = "vip-line", Threshold = 0.5 }, Ct);
+
+        Assert.Equal("gate", (await recorded).Group);
+    }
+
     private static Task<HttpResponseMessage> PostInferAsync(HttpClient client, string deviceHeader)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/infer")
