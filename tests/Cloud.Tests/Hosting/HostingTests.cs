@@ -99,7 +99,7 @@ public sealed class HostingTests : IDisposable
     {
         // Before: the cloud started and logged in with an empty password anyone could repeat.
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(
-            () => CloudHost.StartAsync(_folder.Path, new Dictionary<string, string?> { ["Mqtt:Username"] = "edge-cloud" }));
+            () => CloudHost.StartAsync(_folder.Path, new Dictionary<string, string?> { ["Mqtt:Username"] = "edge-cloud", ["Mqtt:Password"] = null }));
 
         Assert.Contains(ex.Failures, f => f.Contains("Mqtt:Password is not", StringComparison.Ordinal));
     }
