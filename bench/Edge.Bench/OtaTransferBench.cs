@@ -48,6 +48,9 @@ internal static class OtaTransferBench
         using var cloud = stack.CreateCloudClient(TimeSpan.FromMinutes(2));
         using var agent = new HttpClient { BaseAddress = stack.AgentUrl };
         var api = new OperatorApi(cloud);
+
+        // Both camera models were trained on the digits; the held-out ones are the reference every publish is judged on.
+        await api.SetReferenceAsync(Model, RepoPaths.Data("digits-heldout.json"), 0.9, CancellationToken.None);
         foreach (var (version, file) in new[] { ("1.0.0", "camera-mnv2-v1"), ("2.0.0", "camera-mnv2-v2") })
         {
             await api.PublishModelAsync(Model, version, RepoPaths.Model(file + ".onnx"), RepoPaths.Model(file + ".manifest.json"), int8: false, CancellationToken.None);

@@ -41,6 +41,23 @@ internal sealed class OperatorApi(HttpClient cloud)
         throw new TimeoutException($"device {deviceId} did not report within 30 s");
     }
 
+    /// <summary>
+    /// Sets the held-out data and top-1 floor the cloud judges every publish of <paramref name="name"/> on (an admin's
+    /// call: the demo's token is the cloud's admin token).
+    /// </summary>
+    public async Task SetReferenceAsync(string name, string dataPath, double floor, CancellationToken ct)
+    {
+        using var form = new MultipartFormDataContent();
+        form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(dataPath, ct)), "data", Path.GetFileName(dataPath));
+        form.Add(new StringContent(floor.ToString("R", System.Globalization.CultureInfo.InvariantCulture)), "floor");
+        var path = $"/v1/models/{name}/reference";
+        using var response = await cloud.PutAsync(new Uri(path, UriKind.Relative), form, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"PUT {path} → {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+        }
+    }
+
     /// <summary>Publishes an ONNX file with its manifest to the registry, as uploaded or (<paramref name="int8"/>) quantized; returns the published manifest.</summary>
     public async Task<ModelManifest> PublishModelAsync(string name, string version, string onnxPath, string manifestPath, bool int8, CancellationToken ct)
     {

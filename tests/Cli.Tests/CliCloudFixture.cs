@@ -31,6 +31,9 @@ public sealed class CliCloudFixture : IAsyncLifetime
     {
         _cloud = await RealCloud.StartAsync(TestContext.Current.CancellationToken);
         Http = TestCredentials.Client(_cloud.Url);
+        var (set, reference) = await CliRunner.RunAsync(
+            "models", "reference", "set", Model, "--data", RepoPaths.Data("digits-heldout.json"), "--floor", "0.9", "--cloud", Url);
+        Assert.True(set == 0, reference);
         foreach (var version in new[] { OldVersion, NewVersion })
         {
             var (code, output) = await CliRunner.RunAsync(

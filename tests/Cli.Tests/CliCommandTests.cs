@@ -11,6 +11,7 @@ public sealed class CliCommandTests
     public async Task Models_publish_with_int8_prints_both_accuracies_and_list_shows_the_version()
     {
         await using var cloud = await RealCloud.StartAsync(Ct);
+        await SetReferenceAsync(cloud, "digits-edge", RepoPaths.Data("digits-heldout.json"), "0.9");
 
         var (code, output) = await RunAsync(
             "models", "publish", RepoPaths.Model("digits-edge.onnx"), "--name", "digits-edge", "--version", "5.0.0",
@@ -22,6 +23,8 @@ public sealed class CliCommandTests
         Assert.Contains("92.78 %", output, StringComparison.Ordinal);
         Assert.Contains("3,084", output, StringComparison.Ordinal);
         Assert.Contains("agreement", output, StringComparison.Ordinal);
+        Assert.Contains("reference top-1", output, StringComparison.Ordinal);
+        Assert.Contains("(floor 90.00 %)", output, StringComparison.Ordinal);
 
         var (listCode, list) = await RunAsync("models", "list", "--cloud", cloud.Url.ToString());
         Assert.True(listCode == 0, list);
@@ -33,6 +36,7 @@ public sealed class CliCommandTests
     public async Task A_refused_publish_prints_the_clouds_detail_and_exits_non_zero()
     {
         await using var cloud = await RealCloud.StartAsync(Ct);
+        await SetReferenceAsync(cloud, "digits-edge", RepoPaths.Data("digits-heldout.json"), "0.9");
         var notOnnx = Path.Combine(Path.GetTempPath(), $"edge-cli-{Guid.NewGuid():N}.onnx");
         await File.WriteAllTextAsync(notOnnx, "definitely not a model", Ct);
         try
@@ -100,6 +104,9 @@ public sealed class CliCommandTests
             await File.WriteAllBytesAsync(Path.Combine(label, $"{i}.png"), TestImages.DigitPng(digit.Pixels, block: 4), Ct);
         }
 
+        // The admin's reference set is the same folder, sent the same way (JSON lines of base64 images).
+        await SetReferenceAsync(cloud, "digits-folder", folder.Path, "0.5");
+
         var (code, output) = await RunAsync(
             "models", "publish", RepoPaths.Model("digits-edge.onnx"), "--name", "digits-folder", "--version", "1.0.0",
             "--manifest", RepoPaths.Model("digits-edge.manifest.json"), "--heldout", folder.Path, "--cloud", cloud.Url.ToString());
@@ -121,6 +128,58 @@ public sealed class CliCommandTests
 
         Assert.Equal(2, code);
         Assert.Contains("no images", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Models_reference_set_then_show_round_trips_and_show_without_one_exits_1_with_the_command_to_set_it()
+    {
+        await using var cloud = await RealCloud.StartAsync(Ct);
+
+        var (missingCode, missing) = await RunAsync("models", "reference", "show", "digits-ref", "--cloud", cloud.Url.ToString());
+        var (setCode, set) = await RunAsync(
+            "models", "reference", "set", "digits-ref", "--data", RepoPaths.Data("digits-heldout.json"), "--floor", "0.925", "--cloud", cloud.Url.ToString());
+        var (showCode, show) = await RunAsync("models", "reference", "show", "digits-ref", "--cloud", cloud.Url.ToString());
+
+        Assert.Equal(1, missingCode);
+        Assert.Contains("edge models reference set digits-ref --data FILE --floor F", missing, StringComparison.Ordinal);
+        Assert.True(setCode == 0, set);
+        Assert.True(showCode == 0, show);
+        Assert.Contains("Reference set of digits-ref", show, StringComparison.Ordinal);
+        Assert.Contains("360", show, StringComparison.Ordinal);
+        Assert.Contains("92.50 %", show, StringComparison.Ordinal);
+        Assert.Contains("test-admin", show, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Models_publish_of_a_name_without_a_reference_set_prints_the_command_that_sets_one()
+    {
+        await using var cloud = await RealCloud.StartAsync(Ct);
+
+        var (code, output) = await RunAsync(
+            "models", "publish", RepoPaths.Model("digits-edge.onnx"), "--name", "digits-unset", "--version", "1.0.0",
+            "--manifest", RepoPaths.Model("digits-edge.manifest.json"), "--cloud", cloud.Url.ToString());
+
+        Assert.Equal(1, code);
+        Assert.Contains("422", output, StringComparison.Ordinal);
+        Assert.Contains("edge models reference set digits-unset", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1.5")]
+    [InlineData("NaN")]
+    public async Task Models_reference_set_with_a_floor_outside_0_to_1_exits_2_before_any_request(string floor)
+    {
+        var (code, output) = await RunAsync(
+            "models", "reference", "set", "digits-ref", "--data", RepoPaths.Data("digits-heldout.json"), "--floor", floor, "--cloud", "http://127.0.0.1:9");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--floor", output, StringComparison.Ordinal);
+    }
+
+    private static async Task SetReferenceAsync(RealCloud cloud, string name, string data, string floor)
+    {
+        var (code, output) = await RunAsync("models", "reference", "set", name, "--data", data, "--floor", floor, "--cloud", cloud.Url.ToString());
+        Assert.True(code == 0, output);
     }
 
     private static Task<(int Code, string Output)> RunAsync(params string[] args) => CliRunner.RunAsync(args);

@@ -50,6 +50,12 @@ internal sealed class CloudClient : IDisposable
         return await ReadAsync(response, resultType, cancellationToken);
     }
 
+    public async Task<T> PutAsync<T>(string path, HttpContent content, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Put, path) { Content = content }, cancellationToken);
+        return await ReadAsync(response, type, cancellationToken);
+    }
+
     public async Task<T> PostAsync<T>(string path, HttpContent content, JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = content }, cancellationToken);

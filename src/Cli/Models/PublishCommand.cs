@@ -101,6 +101,8 @@ internal static class PublishCommand
         table.AddRow("top-1 agreement", string.Empty, int8 ? Percent(metrics?.Int8Agreement) : string.Empty);
         table.AddRow("size (bytes)", Bytes(int8 ? m.Quantization!.SourceSizeBytes : m.SizeBytes), Bytes(m.SizeBytes));
         table.AddRow("held-out samples", string.Empty, metrics?.HeldOutCount?.ToString(CultureInfo.InvariantCulture) ?? "-");
+        table.AddRow("reference top-1", string.Empty, metrics?.ReferenceAccuracy is null ? "- (no reference set)"
+            : string.Create(CultureInfo.InvariantCulture, $"{Percent(metrics.ReferenceAccuracy)} on {metrics.ReferenceCount} samples (floor {Percent(metrics.ReferenceFloor)})"));
         table.AddRow("sha256", string.Empty, m.Sha256 ?? "-");
         return table;
     }

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 
-/// <summary><c>/v1/models</c>: publish (optionally as INT8), list versions, read a manifest, download a file.</summary>
+/// <summary><c>/v1/models</c>: publish (optionally as INT8), list versions, read a manifest, download a file; the reference sets (<see cref="ReferenceEndpoints"/>).</summary>
 internal static class ModelEndpoints
 {
     public static IEndpointRouteBuilder MapModelEndpoints(this IEndpointRouteBuilder endpoints)
@@ -20,6 +20,7 @@ internal static class ModelEndpoints
         models.MapPost("/{name}/{version}", PublishAsync).DisableAntiforgery().RequireAuthorization(EdgePolicies.Publish);
         models.MapGet("/{name}/{version}", GetManifestAsync);
         models.MapGet("/{name}/{version}/file", GetFileAsync);
+        endpoints.MapReferenceEndpoints();
         return endpoints;
     }
 

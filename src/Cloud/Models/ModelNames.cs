@@ -9,19 +9,20 @@ internal static class ModelNames
 
     public static string? Validate(string name, string version)
     {
-        if (ConfigRules.ValidateName(name, "model name") is { } nameError)
+        if (ValidateName(name) is { } nameError)
         {
             return nameError;
-        }
-
-        if (name.StartsWith('.'))
-        {
-            return $"model name '{name}' must not start with '.'";
         }
 
         if (string.IsNullOrEmpty(version) || version.Length > MaxVersionLength)
         {
             return $"version must have 1 to {MaxVersionLength} characters";
+        }
+
+        if (string.Equals(version, "reference", StringComparison.OrdinalIgnoreCase))
+        {
+            // /v1/models/{name}/reference is the name's reference set, so no version may shadow it.
+            return "version 'reference' is reserved (the reference set's address); use a version like 1.2.0";
         }
 
         var previous = '.';
@@ -38,4 +39,7 @@ internal static class ModelNames
 
         return previous is '.' or '-' or '+' or '_' ? $"version '{version}' must not end with '{previous}'" : null;
     }
+
+    public static string? ValidateName(string name) =>
+        ConfigRules.ValidateName(name, "model name") ?? (name.StartsWith('.') ? $"model name '{name}' must not start with '.'" : null);
 }

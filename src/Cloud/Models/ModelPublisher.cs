@@ -24,13 +24,15 @@ internal sealed class ModelPublisher : IDisposable
 {
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly ModelStore _store;
+    private readonly ReferenceStore _references;
     private readonly ModelRegistryOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<ModelPublisher> _logger;
 
-    public ModelPublisher(ModelStore store, IOptions<ModelRegistryOptions> options, TimeProvider time, ILogger<ModelPublisher> logger)
+    public ModelPublisher(ModelStore store, ReferenceStore references, IOptions<ModelRegistryOptions> options, TimeProvider time, ILogger<ModelPublisher> logger)
     {
         _store = store;
+        _references = references;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -49,9 +51,21 @@ internal sealed class ModelPublisher : IDisposable
                     $"model {upload.Name} version {upload.Version} is already published; versions are immutable, publish a new one");
             }
 
+            var reference = await _references.LoadAsync(upload.Name, cancellationToken);
+            if (reference is null && _options.RequireReference)
+            {
+                throw new ModelPublishException(StatusCodes.Status422UnprocessableEntity, "No reference set",
+                    $"model {upload.Name} has no reference set, and this cloud publishes only what it can judge on held-out data of its own (Models:RequireReference); an admin sets one with: edge models reference set {upload.Name} --data FILE --floor F");
+            }
+
             var started = _time.GetTimestamp();
-            var (manifest, bytes, row) = await Task.Run(() => Build(upload), cancellationToken);
+            var (manifest, bytes, row) = await Task.Run(() => Build(upload, reference), cancellationToken);
             await _store.SaveAsync(manifest, bytes, row, cancellationToken);
+            if (reference is null)
+            {
+                ModelsLog.Unjudged(_logger, row.Name, row.Version);
+            }
+
             var elapsedMs = _time.GetElapsedTime(started).TotalMilliseconds;
             ModelsLog.Published(_logger, row.Name, row.Version, row.Quantization, row.SizeBytes, row.SourceSizeBytes, elapsedMs);
             return manifest;
@@ -69,7 +83,7 @@ internal sealed class ModelPublisher : IDisposable
 
     public void Dispose() => _oneAtATime.Dispose();
 
-    private (ModelManifest Manifest, byte[] Bytes, PublishedModel Row) Build(ModelUpload upload)
+    private (ModelManifest Manifest, byte[] Bytes, PublishedModel Row) Build(ModelUpload upload, (ModelReference Info, byte[] Data)? reference)
     {
         var source = $"model part of {upload.Name} {upload.Version}";
         try
@@ -83,7 +97,16 @@ internal sealed class ModelPublisher : IDisposable
 
             CheckManifestSize(upload.Manifest);
             var heldOut = upload.HeldOut is null ? null : Prepare(upload.Manifest, upload.HeldOut, labelled: true, "held-out");
-            return upload.Quantize ? Quantize(upload, source, heldOut) : AsIs(upload, source, heldOut);
+
+            // Prepared before the (slow) quantization, so a set that does not fit this model is refused at once.
+            var judged = reference is { } r ? Prepare(upload.Manifest, ReferenceData.Parse(r.Data, upload.Name, _options.MaxDataValues), labelled: true, "reference set") : null;
+            var (manifest, bytes, row) = upload.Quantize ? Quantize(upload, source, heldOut) : AsIs(upload, source, heldOut);
+            if (reference is { } set)
+            {
+                CheckFloor(upload, manifest, bytes, set.Info, judged!);
+            }
+
+            return (manifest, bytes, row);
         }
         catch (DataSetException e)
         {
@@ -113,6 +136,27 @@ internal sealed class ModelPublisher : IDisposable
             throw new ModelPublishException(
                 "INT8 without held-out data: the accuracy gate cannot judge the quantized model; send a labelled 'heldout' part, or add noGate=true to publish it unjudged");
         }
+    }
+
+    /// <summary>
+    /// The accuracy floor: the file devices will run (the INT8 result, or the FP32 upload as is) scored on the admin's
+    /// reference set, whatever the uploader's own held-out data said and whether or not the INT8 gate was waived.
+    /// </summary>
+    private void CheckFloor(ModelUpload upload, ModelManifest published, byte[] bytes, ModelReference reference, TensorSet data)
+    {
+        var what = published.Quantization is null ? "the FP32 file as uploaded" : "the INT8 result";
+        var predictions = ModelEvaluator.Predict(bytes, what, data, output: published.Output);
+        var accuracy = (double)predictions.Where((p, i) => p == data.Labels![i]).Count() / data.Count;
+        if (accuracy < reference.Floor)
+        {
+            throw new ModelPublishException(StatusCodes.Status422UnprocessableEntity, "Accuracy floor", string.Create(CultureInfo.InvariantCulture,
+                $"model {upload.Name} {upload.Version} ({what}) scores {accuracy * 100:F2} % top-1 on the reference set of {data.Count} samples that {reference.SetBy} set at {reference.SetAt:u}; the floor is {reference.Floor * 100:F2} %, so it is not published"));
+        }
+
+        published.Metrics!.ReferenceAccuracy = Math.Round(accuracy, 6);
+        published.Metrics.ReferenceCount = data.Count;
+        published.Metrics.ReferenceFloor = reference.Floor;
+        CheckManifestSize(published);
     }
 
     private TensorSet Prepare(ModelManifest manifest, LabeledData data, bool labelled, string what) =>

@@ -34,6 +34,12 @@ internal sealed class ModelRegistryOptions
     [Range(1, 1_000_000)]
     public int LayerErrorSamples { get; set; } = 64;
 
+    /// <summary>
+    /// Refuse to publish a name that has no reference set (an admin's held-out data and accuracy floor). False lets such
+    /// a name publish unjudged, which a stolen publisher token could use; it is logged as a warning at start.
+    /// </summary>
+    public bool RequireReference { get; set; } = true;
+
     /// <summary>Target activation type: <c>Auto</c> follows the cloud's own CPU; set <c>UInt8</c> (x86) or <c>Int8</c> (ARM) for the fleet's.</summary>
     public ActivationType ActivationType { get; set; } = ActivationType.Auto;
 }

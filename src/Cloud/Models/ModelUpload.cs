@@ -33,37 +33,10 @@ internal sealed record ModelUpload(
     public static async Task<(ModelUpload? Upload, IResult? Error)> ReadAsync(
         HttpRequest request, string name, string version, PublishOptions options, long maxBytes, CancellationToken cancellationToken)
     {
-        if (!request.HasFormContentType || !(request.ContentType ?? string.Empty).StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        var (form, failed) = await ReadFormAsync(request, "multipart/form-data with parts 'model' (ONNX) and 'manifest' (JSON)", maxBytes, cancellationToken);
+        if (form is null)
         {
-            return (null, Problems.UnsupportedMediaType(request.ContentType, "multipart/form-data with parts 'model' (ONNX) and 'manifest' (JSON)"));
-        }
-
-        if (request.ContentLength > maxBytes)
-        {
-            return (null, Problems.TooLarge(maxBytes));
-        }
-
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = maxBytes;
-        }
-
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = maxBytes, ValueLengthLimit = (int)Math.Min(maxBytes, int.MaxValue) }, cancellationToken);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return (null, Problems.TooLarge(maxBytes));
-        }
-        catch (InvalidDataException e) when (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
-        {
-            return (null, Problems.TooLarge(maxBytes));
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
-        {
-            return (null, Problems.BadRequest($"the multipart form cannot be read: {e.Message}"));
+            return (null, failed);
         }
 
         var model = await ReadPartAsync(form, "model", cancellationToken);
@@ -89,6 +62,55 @@ internal sealed record ModelUpload(
         {
             return (null, Problems.BadRequest(e.Message));
         }
+    }
+
+    /// <summary>A multipart form of at most <paramref name="maxBytes"/>, or the error to send back (415, 413, 400).</summary>
+    public static async Task<(IFormCollection? Form, IResult? Error)> ReadFormAsync(HttpRequest request, string accepted, long maxBytes, CancellationToken cancellationToken)
+    {
+        if (!request.HasFormContentType || !(request.ContentType ?? string.Empty).StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, Problems.UnsupportedMediaType(request.ContentType, accepted));
+        }
+
+        if (request.ContentLength > maxBytes)
+        {
+            return (null, Problems.TooLarge(maxBytes));
+        }
+
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = maxBytes;
+        }
+
+        try
+        {
+            return (await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = maxBytes, ValueLengthLimit = (int)Math.Min(maxBytes, int.MaxValue) }, cancellationToken), null);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, Problems.TooLarge(maxBytes));
+        }
+        catch (InvalidDataException e) when (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, Problems.TooLarge(maxBytes));
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            return (null, Problems.BadRequest($"the multipart form cannot be read: {e.Message}"));
+        }
+    }
+
+    /// <summary>A part sent either as a file or as a plain form field.</summary>
+    public static async Task<byte[]?> ReadPartAsync(IFormCollection form, string part, CancellationToken cancellationToken)
+    {
+        if (form.Files.GetFile(part) is { } file)
+        {
+            using var buffer = new MemoryStream((int)Math.Min(file.Length, int.MaxValue));
+            await file.CopyToAsync(buffer, cancellationToken);
+            return buffer.ToArray();
+        }
+
+        return form.TryGetValue(part, out var value) && value.Count > 0 ? System.Text.Encoding.UTF8.GetBytes(value.ToString()) : null;
     }
 
     private static ModelManifest ParseManifest(byte[] json, string name, string version)
@@ -126,18 +148,5 @@ internal sealed record ModelUpload(
     {
         var bytes = await ReadPartAsync(form, part, cancellationToken);
         return bytes is null ? null : LabeledData.Parse(bytes, $"{part} part");
-    }
-
-    /// <summary>A part sent either as a file or as a plain form field.</summary>
-    private static async Task<byte[]?> ReadPartAsync(IFormCollection form, string part, CancellationToken cancellationToken)
-    {
-        if (form.Files.GetFile(part) is { } file)
-        {
-            using var buffer = new MemoryStream((int)Math.Min(file.Length, int.MaxValue));
-            await file.CopyToAsync(buffer, cancellationToken);
-            return buffer.ToArray();
-        }
-
-        return form.TryGetValue(part, out var value) && value.Count > 0 ? System.Text.Encoding.UTF8.GetBytes(value.ToString()) : null;
     }
 }

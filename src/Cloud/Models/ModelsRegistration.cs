@@ -9,7 +9,9 @@ internal static class ModelsRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<ModelStore>();
+        builder.Services.AddSingleton<ReferenceStore>();
         builder.Services.AddSingleton<ModelPublisher>();
+        builder.Services.AddHostedService<ReferenceRequirementWarning>();
         return builder;
     }
 }

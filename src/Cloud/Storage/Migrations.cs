@@ -193,5 +193,19 @@ internal static class Migrations
 
         ALTER TABLE rollouts ADD COLUMN allow_rollback INTEGER NOT NULL DEFAULT 0;
         """,
+
+        // 9: the reference set per model name: labelled held-out data only an admin sets, on which every publish of that
+        //    name must reach the floor (top-1, 0..1). The raw bytes are kept as sent and parsed again at each publish.
+        """
+        CREATE TABLE model_references (
+            name   TEXT NOT NULL PRIMARY KEY,
+            data   BLOB NOT NULL,
+            form   TEXT NOT NULL,
+            count  INTEGER NOT NULL,
+            floor  REAL NOT NULL CHECK (floor >= 0 AND floor <= 1),
+            set_at TEXT NOT NULL,
+            set_by TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 }

@@ -18,15 +18,28 @@ public sealed class LabeledData
     // Everything is listed (linked files and label folders included); hidden entries are counted as ignored.
     private static readonly EnumerationOptions Everything = new() { AttributesToSkip = 0 };
 
-    private LabeledData(string source, IReadOnlyList<LabeledSample> samples, int ignored)
+    /// <summary><see cref="Form"/> of a digit data set (one JSON object with <c>samples</c>).</summary>
+    public const string DigitsForm = "digits";
+
+    /// <summary><see cref="Form"/> of JSON lines of tensors or base64 images.</summary>
+    public const string JsonLinesForm = "jsonl";
+
+    /// <summary><see cref="Form"/> of a folder per label.</summary>
+    public const string ImageFolderForm = "imagefolder";
+
+    private LabeledData(string source, string form, IReadOnlyList<LabeledSample> samples, int ignored)
     {
         Source = source;
+        Form = form;
         Samples = samples;
         Ignored = ignored;
     }
 
     /// <summary>The file or folder, as messages name it.</summary>
     public string Source { get; }
+
+    /// <summary>How the samples were given: <see cref="DigitsForm"/>, <see cref="JsonLinesForm"/> or <see cref="ImageFolderForm"/>.</summary>
+    public string Form { get; }
 
     public IReadOnlyList<LabeledSample> Samples { get; }
 
@@ -108,7 +121,7 @@ public sealed class LabeledData
 
         return samples.Count == 0
             ? throw new DataSetException($"image folder '{root}' has no images: it needs one subfolder per label holding .png or .jpg files (the ImageFolder layout)")
-            : new LabeledData(root, samples, ignored);
+            : new LabeledData(root, ImageFolderForm, samples, ignored);
     }
 
     /// <summary>
@@ -189,7 +202,7 @@ public sealed class LabeledData
             }
         }
 
-        return samples.Count == 0 ? throw new DataSetException($"data '{source}' has no samples") : new LabeledData(source, samples, 0);
+        return samples.Count == 0 ? throw new DataSetException($"data '{source}' has no samples") : new LabeledData(source, JsonLinesForm, samples, 0);
     }
 
     private static LabeledSample ParseLine(ReadOnlySpan<byte> json, string origin)
@@ -302,7 +315,7 @@ public sealed class LabeledData
 
         var samples = (digits?.Samples ?? []).Select((d, i) => new LabeledSample(
             d.Label.ToString(CultureInfo.InvariantCulture), d.Pixels, null, string.Create(CultureInfo.InvariantCulture, $"{source} sample {i}"))).ToList();
-        return samples.Count == 0 ? throw new DataSetException($"data '{source}' has no samples") : new LabeledData(source, samples, 0);
+        return samples.Count == 0 ? throw new DataSetException($"data '{source}' has no samples") : new LabeledData(source, DigitsForm, samples, 0);
     }
 
     private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> bytes)

@@ -180,6 +180,15 @@ public sealed class ModelMetrics
 
     /// <summary>Share (0..1) of held-out samples on which INT8 and FP32 give the same top-1.</summary>
     public double? Int8Agreement { get; set; }
+
+    /// <summary>Top-1 (0..1) of the published file on the cloud's own reference set for this name (the accuracy floor's measure).</summary>
+    public double? ReferenceAccuracy { get; set; }
+
+    /// <summary>Samples of the reference set <see cref="ReferenceAccuracy"/> was measured on.</summary>
+    public int? ReferenceCount { get; set; }
+
+    /// <summary>The floor the reference set demanded when this version was published.</summary>
+    public double? ReferenceFloor { get; set; }
 }
 
 /// <summary>A held-out sample with the exporter's answer, for on-device self-tests.</summary>

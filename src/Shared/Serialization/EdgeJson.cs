@@ -33,6 +33,7 @@ using Edge.Shared.Updates;
 [JsonSerializable(typeof(ModelManifest))]
 [JsonSerializable(typeof(DigitDataset))]
 [JsonSerializable(typeof(PublishedModel[]))]
+[JsonSerializable(typeof(ModelReference))]
 [JsonSerializable(typeof(HardExampleUpload))]
 [JsonSerializable(typeof(HardExampleAck))]
 [JsonSerializable(typeof(StoredHardExample))]

@@ -35,6 +35,8 @@ public sealed class ModelsApiTests(ModelsCloudFixture fixture) : IClassFixture<M
         Assert.InRange(metrics.Int8Accuracy!.Value, metrics.Fp32Accuracy.Value - 0.01, 1.0);
         Assert.True(metrics.Int8Agreement >= 0.99, $"agreement {metrics.Int8Agreement}");
         Assert.Equal(360, metrics.HeldOutCount);
+        Assert.Equal(metrics.Int8Accuracy, metrics.ReferenceAccuracy); // the reference set is the same held-out digits, run on the INT8 file
+        Assert.Equal(ModelsCloudFixture.DigitsFloor, metrics.ReferenceFloor);
         Assert.Equal("int8", manifest.Quantization!.Mode);
         Assert.Equal(DigitsEdge.LongLength, manifest.Quantization.SourceSizeBytes);
         Assert.Contains("INT8", manifest.Quantization.Note, StringComparison.Ordinal);

@@ -21,6 +21,8 @@ public sealed class ModelsGateTests
             ["Models:MaxTop1DropPoints"] = "-50",
         });
 
+        await ModelsCloudFixture.SetReferenceAsync(cloud.Http, "digits-edge", RepoPaths.Data("digits-heldout.json"), ModelsCloudFixture.DigitsFloor);
+
         using var response = await cloud.Http.PostAsync(
             "/v1/models/digits-edge/9.0.0?quantize=int8", ModelsCloudFixture.Form(File.ReadAllBytes(RepoPaths.Model("digits-edge.onnx"))), Ct);
 

@@ -78,6 +78,10 @@ public sealed class PublishDataTests(ModelsCloudFixture fixture) : IClassFixture
         var manifest = await response.ReadAsync(EdgeJsonContext.Default.ModelManifest, Ct);
         Assert.Null(manifest.Metrics!.Fp32Accuracy);
         Assert.Equal(RepoManifest("digits-edge").Metrics!.HeldOutAccuracy, manifest.Metrics.HeldOutAccuracy);
+
+        // The uploader sent nothing to judge on; the cloud's own reference set judged it all the same.
+        Assert.Equal(360, manifest.Metrics.ReferenceCount);
+        Assert.InRange(manifest.Metrics.ReferenceAccuracy!.Value, ModelsCloudFixture.DigitsFloor, 1.0);
     }
 
     [Fact]
@@ -103,6 +107,7 @@ public sealed class PublishDataTests(ModelsCloudFixture fixture) : IClassFixture
         Assert.Equal(100, manifest.Quantization.CalibrationSamples);
         Assert.Null(manifest.Metrics!.Int8Accuracy);
         Assert.Contains("not judged", manifest.Quantization.Note, StringComparison.Ordinal);
+        Assert.InRange(manifest.Metrics.ReferenceAccuracy!.Value, ModelsCloudFixture.DigitsFloor, 1.0);
     }
 
     [Fact]

@@ -42,6 +42,7 @@ public sealed class RolloutsFixture : IAsyncLifetime
             ["Rollouts:BlockSizeBytes"] = BlockSize.ToString(CultureInfo.InvariantCulture),
             ["Rollouts:CompressionLevel"] = "3",
         });
+        await ModelsCloudFixture.SetReferenceAsync(_host.Http, Model, RepoPaths.Data("digits-heldout.json"), ModelsCloudFixture.DigitsFloor);
         var model = await File.ReadAllBytesAsync(RepoPaths.Model("digits-cloud.onnx"));
         foreach (var version in new[] { OldVersion, NewVersion })
         {

@@ -89,6 +89,7 @@ public sealed class OtaKillTests : IAsyncLifetime
         });
         await _cloud.StartAsync(ct);
         _cloudHttp = TestCredentials.Client(new Uri(_cloud.Urls.First()), timeout: TimeSpan.FromSeconds(60));
+        await Registry.SetReferenceAsync(_cloudHttp, OtaStack.Model, "data/digits-heldout.json", OtaStack.Floor, ct);
         await Registry.PublishAsync(_cloudHttp, OtaStack.Model, OtaStack.V1, "camera-mnv2-v1", ct);
         await Registry.PublishAsync(_cloudHttp, OtaStack.Model, OtaStack.V2, "camera-mnv2-v2", ct);
 

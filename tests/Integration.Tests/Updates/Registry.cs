@@ -11,6 +11,19 @@ using Edge.TestSupport;
 /// <summary>What an operator does to ship a model: publish versions to the registry, roll one out to a device.</summary>
 internal static class Registry
 {
+    /// <summary>
+    /// What an admin does before the first publish of a name: the held-out data (<c>models/{dataFile}</c>) and top-1 floor
+    /// the cloud judges every publish of it on.
+    /// </summary>
+    public static async Task SetReferenceAsync(HttpClient cloud, string model, string dataFile, double floor, CancellationToken ct)
+    {
+        using var form = new MultipartFormDataContent();
+        form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(RepoPaths.Model(dataFile), ct)), "data", Path.GetFileName(dataFile));
+        form.Add(new StringContent(floor.ToString("R", System.Globalization.CultureInfo.InvariantCulture)), "floor");
+        using var response = await cloud.PutAsync(new Uri($"/v1/models/{model}/reference", UriKind.Relative), form, ct);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"reference {model} → {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+    }
+
     /// <summary>Publishes <c>models/{file}.onnx</c> with its manifest, as uploaded (no quantization).</summary>
     public static async Task PublishAsync(HttpClient cloud, string model, string version, string file, CancellationToken ct)
     {
