@@ -18,17 +18,7 @@ internal static class DeviceEnrollment
         response.EnsureSuccessStatusCode();
         var credentials = await response.Content.ReadFromJsonAsync(EdgeJsonContext.Default.DeviceCredentials, cancellationToken)
             ?? throw new InvalidOperationException("the cloud answered the enrolment with null");
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        await using (var file = new FileStream(path, options))
-        {
-            await JsonSerializer.SerializeAsync(file, credentials, EdgeJsonContext.Default.DeviceCredentials, cancellationToken);
-        }
-
+        OwnerOnlyFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(credentials, EdgeJsonContext.Default.DeviceCredentials));
         return path;
     }
 }

@@ -12,20 +12,7 @@ internal static class CredentialsFile
     {
         try
         {
-            if (Path.GetDirectoryName(path) is { Length: > 0 } folder)
-            {
-                Directory.CreateDirectory(folder);
-            }
-
-            File.Delete(path);
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using var stream = new FileStream(path, options);
-            JsonSerializer.Serialize(stream, credentials, EdgeJsonContext.Default.DeviceCredentials);
+            OwnerOnlyFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(credentials, EdgeJsonContext.Default.DeviceCredentials));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
