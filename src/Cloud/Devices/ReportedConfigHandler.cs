@@ -3,13 +3,15 @@ namespace Edge.Cloud.Devices;
 using System.Text.Json;
 using Edge.Cloud.Mqtt;
 using Edge.Cloud.Observability;
+using Edge.Cloud.Security;
 using Edge.Shared.Config;
 using Edge.Shared.Mqtt;
 using Edge.Shared.Serialization;
 using MQTTnet;
 
 /// <summary>Stores every device's retained <c>config/reported</c> message; bad ones are logged and dropped.</summary>
-internal sealed partial class ReportedConfigHandler(ReportedConfigStore store, CloudMetrics metrics, ILogger<ReportedConfigHandler> logger) : IMqttMessageHandler
+internal sealed partial class ReportedConfigHandler(
+    ReportedConfigStore store, DeviceEnrollments enrollments, CloudMetrics metrics, ILogger<ReportedConfigHandler> logger) : IMqttMessageHandler
 {
     private const int MaxPayloadBytes = 64 * 1024;
 
@@ -60,6 +62,13 @@ internal sealed partial class ReportedConfigHandler(ReportedConfigStore store, C
         if (config.Group is { } group && ConfigRules.ValidateName(group, "group") is { } groupError)
         {
             LogRejected(logger, message.Topic, groupError);
+            return;
+        }
+
+        // An enrolled device's group is the cloud's record (rollouts and the load controller go by it), not its claim.
+        if (await enrollments.GroupOfAsync(deviceId, cancellationToken) is { } enrolled && !string.Equals(config.Group, enrolled, StringComparison.Ordinal))
+        {
+            LogRejected(logger, message.Topic, $"the device was enrolled in group '{enrolled}', not '{config.Group}'");
             return;
         }
 

@@ -34,7 +34,10 @@ internal sealed partial class BrokerAuthenticator(
             return;
         }
 
-        if (args.UserName is not { } deviceId || !await IsDeviceSecretAsync(deviceId, args.Password, args.CancellationToken))
+        // The cloud's own login and client id are never a device's, whatever was enrolled: Allowed() gives that name
+        // full access, and its client id would take over the cloud's session.
+        if (args.UserName is not { } deviceId || IsCloudName(deviceId)
+            || !await IsDeviceSecretAsync(deviceId, args.Password, args.CancellationToken))
         {
             args.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
             LogRefusedLogin(logger, args.UserName, args.ClientId, args.RemoteEndPoint?.ToString());
@@ -46,6 +49,9 @@ internal sealed partial class BrokerAuthenticator(
             LogRefusedClientId(logger, deviceId, args.ClientId);
         }
     }
+
+    private bool IsCloudName(string name) =>
+        string.Equals(name, cloud.Username, StringComparison.Ordinal) || string.Equals(name, options.Value.ClientId, StringComparison.Ordinal);
 
     private async Task<bool> IsDeviceSecretAsync(string deviceId, string? presented, CancellationToken cancellationToken) =>
         options.Value.Devices.TryGetValue(deviceId, out var configured)

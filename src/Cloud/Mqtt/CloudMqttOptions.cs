@@ -150,6 +150,12 @@ internal sealed class CloudMqttOptions : IValidatableObject
             yield return new ValidationResult("Mqtt:ReconnectMaxDelayMs must not be below Mqtt:ReconnectMinDelayMs", [nameof(ReconnectMaxDelayMs)]);
         }
 
+        if (!string.IsNullOrEmpty(Username) && string.IsNullOrEmpty(Password))
+        {
+            // The embedded broker would take the cloud's name with an empty password, and give it full access.
+            yield return new ValidationResult("Mqtt:Username is set but Mqtt:Password is not; set both, or neither (the embedded broker then makes its own)", [nameof(Password)]);
+        }
+
         foreach (var error in DeviceCredentialErrors())
         {
             yield return new ValidationResult(error, [nameof(Devices)]);
