@@ -134,6 +134,35 @@ public sealed class SecurityReviewTests : IDisposable
         Assert.Empty(stored);
     }
 
+    [Theory]
+    [InlineData("edge/v1/dev/cam-a/config/reported", true)]
+    [InlineData("edge/v1/dev/cam-a/telemetry", true)]
+    [InlineData("edge/v1/dev/cam-a/model/status", true)]
+    [InlineData("edge/v1/dev/cam-a/model/blocks/get", true)]
+    [InlineData("edge/v1/dev/cam-a/config/desired", false)]
+    [InlineData("edge/v1/dev/cam-a/model/desired", false)]
+    [InlineData("edge/v1/dev/cam-a/model/blocks", false)]
+    [InlineData("edge/v1/dev/cam-a/anything", false)]
+    public void A_device_writes_only_its_device_to_cloud_topics(string topic, bool allowed) =>
+        Assert.Equal(allowed, BrokerAccess.CanPublish("cam-a", topic));
+
+    [Fact]
+    public async Task A_device_credential_cannot_write_the_clouds_topics_for_that_device()
+    {
+        await using var cloud = await CloudHost.StartAsync(_folder.Path);
+        var credentials = await (await EnrollAsync(cloud, "cam-d", "line-1")).ReadAsync(EdgeJsonContext.Default.DeviceCredentials, Ct);
+        await using var stolen = await MqttProbe.ConnectAsync(cloud.MqttPort, MqttProbe.DeviceLogin("cam-d", credentials.Secret), Ct);
+        var forged = "{\"version\":" + long.MaxValue + ",\"scope\":\"Device\",\"target\":\"cam-d\",\"threshold\":0}";
+
+        var pinned = await stolen.PublishAsync(Topics.DeviceDesired("cam-d"), forged, retain: true, Ct);
+        var offer = await stolen.PublishAsync(Topics.ModelDesired("cam-d"), "{}", retain: true, Ct);
+        var own = await stolen.PublishReportedAsync(new ReportedConfig { DeviceId = "cam-d", Group = "line-1", Threshold = 0.5 }, Ct);
+
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, pinned.ReasonCode);
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, offer.ReasonCode);
+        Assert.True(own.IsSuccess);
+    }
+
     private static Task<HttpResponseMessage> EnrollAsync(CloudHost cloud, string deviceId, string group) =>
         cloud.Http.PostAsJsonAsync($"/v1/devices/{deviceId}/enroll", new DeviceEnrollRequest { Group = group }, EdgeJsonContext.Default.DeviceEnrollRequest, Ct);
 
