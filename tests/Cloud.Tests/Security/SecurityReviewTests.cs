@@ -49,6 +49,25 @@ public sealed class SecurityReviewTests : IDisposable
     }
 
     [Fact]
+    public async Task A_kestrel_endpoint_from_configuration_cannot_open_plain_http_beyond_loopback()
+    {
+        // Kestrel reads Kestrel:Endpoints itself, past Cloud:Urls and its fail-closed check.
+        var port = FreePort.Next();
+        Exception? error = null;
+        try
+        {
+            await using var cloud = await CloudHost.StartAsync(_folder.Path, new Dictionary<string, string?> { ["Kestrel:Endpoints:Open:Url"] = $"http://0.0.0.0:{port}" });
+        }
+        catch (Exception e) when (e is OptionsValidationException or InvalidOperationException)
+        {
+            error = e;
+        }
+
+        Assert.NotNull(error);
+        Assert.Contains("Kestrel:Endpoints", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_device_named_like_the_clouds_broker_login_gets_no_credential_and_no_login()
     {
         await using var cloud = await CloudHost.StartAsync(_folder.Path);
