@@ -15,6 +15,7 @@ using Edge.Shared.Security;
 using Edge.Shared.Serialization;
 using Edge.Shared.Telemetry;
 using Edge.TestSupport;
+using Edge.TestSupport.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet;
 using Xunit;
@@ -65,6 +66,22 @@ public sealed class SecurityReviewTests : IDisposable
 
         Assert.NotNull(error);
         Assert.Contains("Kestrel:Endpoints", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_anonymous_mqtt_login_cannot_write_forged_lines_into_the_log()
+    {
+        var log = CollectedLog.Create();
+        await using var cloud = await CloudHost.StartAsync(_folder.Path, new Dictionary<string, string?>(log.Settings));
+        const string Forged = "nobody\n[05:00:00 INF] Device cam-1 reports threshold 0.5";
+
+        var refused = await MqttProbe.TryConnectAsync(
+            cloud.MqttPort, new MqttClientOptionsBuilder().WithClientId("c\r\nforged").WithCredentials(Forged, "x"), Ct);
+
+        Assert.Equal(MqttClientConnectResultCode.BadUserNameOrPassword, refused);
+        var line = Assert.Single(log.Events, e => e.EventId == 5520).Message;
+        Assert.DoesNotContain('\n', line);
+        Assert.DoesNotContain('\r', line);
     }
 
     [Fact]
