@@ -12,6 +12,11 @@ if [ -z "$id" ] || [ -z "$secret" ]; then
     echo "error: $credentials is not a credentials file written by 'edge devices enroll'" >&2
     exit 2
 fi
+# aclfile gives the cloud's login (user edge-cloud) every topic: a device by that name would get them too.
+if [ "$id" = "edge-cloud" ]; then
+    echo "error: device id $id is the cloud's own broker login; enroll the device under another id" >&2
+    exit 2
+fi
 if [ ! -f "$passwd" ]; then
     (umask 077 && : > "$passwd")
 fi

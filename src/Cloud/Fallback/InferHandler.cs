@@ -106,7 +106,8 @@ internal sealed partial class InferHandler(
             // A device's fallback sample is a hard example: stored (once per id) before it is answered, with this
             // answer as its label, outside the model slot. A failed store fails the call (500, the device degrades
             // and its outbox keeps the sample under the same id).
-            if (samples.Read(request.Headers) is { } sample)
+            // Storing one is the write POST /v1/hard-examples guards: a viewer trying the model stores nothing.
+            if (samples.Read(request.Headers) is { } sample && EdgePolicies.Roles[EdgePolicies.Device].Any(context.User.IsInRole))
             {
                 await samples.StoreAsync(sample, request.ContentType!, body.Memory, answer, ct);
             }

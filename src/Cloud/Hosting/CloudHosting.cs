@@ -37,6 +37,11 @@ public static class CloudHosting
         builder.Services.AddOptions<CloudHostOptions>()
             .BindConfiguration(CloudHostOptions.Section)
             .ValidateDataAnnotations()
+
+            // Kestrel would bind these itself, past Cloud:Urls and its refusal of plain HTTP beyond loopback.
+            .Validate<IConfiguration>(
+                (_, configuration) => !configuration.GetSection("Kestrel:Endpoints").Exists(),
+                "Kestrel:Endpoints is not read by the cloud's listener checks; list the addresses in Cloud:Urls (and the certificate in Cloud:Tls)")
             .ValidateOnStart();
         builder.AddCloudTls();
 

@@ -1,5 +1,7 @@
 namespace Edge.Cloud.Mqtt;
 
+using System.Globalization;
+using System.Text;
 using Edge.Cloud.Security;
 using Edge.Shared.Config;
 using Microsoft.Extensions.Options;
@@ -34,18 +36,24 @@ internal sealed partial class BrokerAuthenticator(
             return;
         }
 
-        if (args.UserName is not { } deviceId || !await IsDeviceSecretAsync(deviceId, args.Password, args.CancellationToken))
+        // The cloud's own login and client id are never a device's, whatever was enrolled: Allowed() gives that name
+        // full access, and its client id would take over the cloud's session.
+        if (args.UserName is not { } deviceId || IsCloudName(deviceId)
+            || !await IsDeviceSecretAsync(deviceId, args.Password, args.CancellationToken))
         {
             args.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
-            LogRefusedLogin(logger, args.UserName, args.ClientId, args.RemoteEndPoint?.ToString());
+            LogRefusedLogin(logger, OneLine(args.UserName), OneLine(args.ClientId), args.RemoteEndPoint?.ToString());
         }
         else if (!string.Equals(args.ClientId, deviceId, StringComparison.Ordinal))
         {
             args.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
             args.ReasonString = "a device connects with its device id as client id";
-            LogRefusedClientId(logger, deviceId, args.ClientId);
+            LogRefusedClientId(logger, deviceId, OneLine(args.ClientId));
         }
     }
+
+    private bool IsCloudName(string name) =>
+        string.Equals(name, cloud.Username, StringComparison.Ordinal) || string.Equals(name, options.Value.ClientId, StringComparison.Ordinal);
 
     private async Task<bool> IsDeviceSecretAsync(string deviceId, string? presented, CancellationToken cancellationToken) =>
         options.Value.Devices.TryGetValue(deviceId, out var configured)
@@ -60,7 +68,7 @@ internal sealed partial class BrokerAuthenticator(
         {
             args.ProcessPublish = false;
             args.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
-            LogRefusedPublish(logger, args.ClientId, topic);
+            LogRefusedPublish(logger, args.ClientId, OneLine(topic)!);
         }
 
         return Task.CompletedTask;
@@ -72,7 +80,7 @@ internal sealed partial class BrokerAuthenticator(
         {
             args.ProcessSubscription = false;
             args.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
-            LogRefusedSubscription(logger, args.ClientId, args.TopicFilter.Topic);
+            LogRefusedSubscription(logger, args.ClientId, OneLine(args.TopicFilter.Topic)!);
         }
 
         return Task.CompletedTask;
@@ -85,6 +93,33 @@ internal sealed partial class BrokerAuthenticator(
     private bool Allowed(string? userName, Func<string, string, bool> deviceRule, string topic) =>
         userName is not null &&
         ((cloud.Username is { } name && string.Equals(userName, name, StringComparison.Ordinal)) || deviceRule(userName, topic));
+
+    /// <summary>
+    /// What a client chose (a refused login's username and client id, a topic) as one log line: control characters
+    /// become <c>\uXXXX</c>, so nobody can write forged lines into the log by connecting.
+    /// </summary>
+    private static string? OneLine(string? value)
+    {
+        if (value is null || !value.Any(char.IsControl))
+        {
+            return value;
+        }
+
+        var text = new StringBuilder(value.Length + 16);
+        foreach (var c in value)
+        {
+            if (char.IsControl(c))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+            }
+            else
+            {
+                text.Append(c);
+            }
+        }
+
+        return text.ToString();
+    }
 
     [LoggerMessage(EventId = 5520, Level = LogLevel.Warning, Message = "MQTT login refused for user {UserName} (client {ClientId}) from {Endpoint}: unknown device or wrong password")]
     private static partial void LogRefusedLogin(ILogger logger, string? userName, string? clientId, string? endpoint);

@@ -31,6 +31,6 @@ internal sealed class CloudCredentials
     public string? Password { get; }
 
     public bool Matches(string? username, string? password) =>
-        Username is not null && string.Equals(username, Username, StringComparison.Ordinal) &&
-        DevicePassword.Matches(Password ?? string.Empty, password);
+        Username is not null && !string.IsNullOrEmpty(Password) && string.Equals(username, Username, StringComparison.Ordinal) &&
+        DevicePassword.Matches(Password, password);
 }

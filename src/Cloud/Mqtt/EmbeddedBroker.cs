@@ -6,6 +6,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Edge.Shared.Tls;
 using Microsoft.Extensions.Options;
+using MQTTnet.Protocol;
 using MQTTnet.Server;
 
 /// <summary>
@@ -80,6 +81,28 @@ internal sealed partial class EmbeddedBroker(
             : (ip, ip.Equals(IPAddress.Any) ? IPAddress.IPv6Any : IPAddress.None);
     }
 
+    /// <summary>Ends the connection of the client with this id, if it has one (a device whose credential was withdrawn).</summary>
+    public async Task DisconnectAsync(string clientId)
+    {
+        if (_server is not { IsStarted: true } server)
+        {
+            return;
+        }
+
+        foreach (var client in await server.GetClientsAsync())
+        {
+            if (string.Equals(client.Id, clientId, StringComparison.Ordinal))
+            {
+                await client.DisconnectAsync(new MqttServerClientDisconnectOptions
+                {
+                    ReasonCode = MqttDisconnectReasonCode.NotAuthorized,
+                    ReasonString = "the device's credential was withdrawn",
+                });
+                LogDisconnected(logger, clientId);
+            }
+        }
+    }
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_server is { IsStarted: true } server)
@@ -103,6 +126,9 @@ internal sealed partial class EmbeddedBroker(
 
     [LoggerMessage(EventId = 5543, Level = LogLevel.Warning, Message = "Mqtt:AllowInsecure is set: the embedded broker listens without TLS on {Address}:{Port}, beyond loopback; logins and configuration cross the network unencrypted")]
     private static partial void LogInsecure(ILogger logger, string address, int port);
+
+    [LoggerMessage(EventId = 5544, Level = LogLevel.Warning, Message = "Disconnected MQTT client {ClientId}: its credential was revoked or rotated")]
+    private static partial void LogDisconnected(ILogger logger, string clientId);
 
     [LoggerMessage(EventId = 5541, Level = LogLevel.Information, Message = "Embedded MQTT broker stopped")]
     private static partial void LogStopped(ILogger logger);

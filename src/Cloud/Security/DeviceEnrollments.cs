@@ -3,6 +3,7 @@ namespace Edge.Cloud.Security;
 using System.Collections.Concurrent;
 using System.Globalization;
 using Edge.Cloud.Devices;
+using Edge.Cloud.Mqtt;
 using Edge.Cloud.Storage;
 using Edge.Shared.Security;
 
@@ -10,7 +11,7 @@ using Edge.Shared.Security;
 /// Devices the cloud issued a credential to, with the group they were enrolled in. Enrolling again rotates the secret:
 /// the old one stops working at once.
 /// </summary>
-internal sealed class DeviceEnrollments(SqliteDatabase database, ApiTokenStore tokens, TimeProvider time) : IEnrolledGroups
+internal sealed class DeviceEnrollments(SqliteDatabase database, ApiTokenStore tokens, TimeProvider time, IServiceProvider services) : IEnrolledGroups
 {
     // Read on the MQTT receive path for every report and telemetry window: kept in memory, loaded once.
     private readonly Lazy<ConcurrentDictionary<string, string>> _groups = new(() => LoadGroups(database), LazyThreadSafetyMode.ExecutionAndPublication);
@@ -21,6 +22,7 @@ internal sealed class DeviceEnrollments(SqliteDatabase database, ApiTokenStore t
     public async Task<DeviceCredentials> EnrollAsync(string deviceId, string group, string by, CancellationToken cancellationToken)
     {
         await tokens.RevokeDeviceAsync(deviceId, cancellationToken);
+        await EndSessionAsync(deviceId);
         var created = await tokens.CreateAsync(deviceId, EdgeRoles.Device, by, deviceId, cancellationToken);
         await using (var connection = await database.OpenAsync(cancellationToken))
         await using (var command = connection.CreateCommand())
@@ -46,6 +48,7 @@ internal sealed class DeviceEnrollments(SqliteDatabase database, ApiTokenStore t
     {
         var hadSecret = await tokens.RevokeDeviceAsync(deviceId, cancellationToken);
         _groups.Value.TryRemove(deviceId, out _);
+        await EndSessionAsync(deviceId);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE device_enrollments SET revoked_at = $at WHERE device_id = $id AND revoked_at IS NULL;";
@@ -78,6 +81,13 @@ internal sealed class DeviceEnrollments(SqliteDatabase database, ApiTokenStore t
 
         return groups;
     }
+
+    /// <summary>
+    /// The broker checks a login only when a client connects: without this, a revoked or rotated secret would keep its
+    /// open session, and its publishes, for as long as the connection lasts. An external broker is the deployment's.
+    /// </summary>
+    private Task EndSessionAsync(string deviceId) =>
+        services.GetService<EmbeddedBroker>()?.DisconnectAsync(deviceId) ?? Task.CompletedTask;
 
     /// <summary>Whether <paramref name="secret"/> is the live secret of <paramref name="deviceId"/> (the broker's login check).</summary>
     public async Task<bool> VerifyAsync(string deviceId, string? secret, CancellationToken cancellationToken) =>

@@ -1,12 +1,14 @@
 namespace Edge.Cloud.Security;
 
 using Edge.Cloud.Hosting;
+using Edge.Cloud.Mqtt;
 using Edge.Shared.Config;
 using Edge.Shared.Security;
 using Edge.Shared.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 
 /// <summary>
 /// <c>/v1/tokens</c> (operator API tokens) and <c>/v1/devices/{id}/enroll|revoke</c> (device credentials); admin only.
@@ -57,12 +59,18 @@ internal static class SecurityEndpoints
         return TypedResults.Json(created, EdgeJsonContext.Default.CreatedApiToken, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> EnrollAsync(string deviceId, HttpContext context, DeviceEnrollments enrollments)
+    private static async Task<IResult> EnrollAsync(string deviceId, HttpContext context, DeviceEnrollments enrollments, IOptions<CloudMqttOptions> mqtt)
     {
         var ct = context.RequestAborted;
         if (ConfigRules.ValidateName(deviceId, "device id") is { } idError)
         {
             return Problems.BadRequest(idError);
+        }
+
+        // The device's id is its broker username and client id: the cloud's would give it the cloud's access and session.
+        if (deviceId == mqtt.Value.ClientId || deviceId == mqtt.Value.Username)
+        {
+            return Problems.BadRequest($"device id '{deviceId}' is the cloud's own MQTT client id or username");
         }
 
         var (request, error) = await JsonBody.ReadAsync(context.Request, EdgeJsonContext.Default.DeviceEnrollRequest, MaxBodyBytes, null, ct);

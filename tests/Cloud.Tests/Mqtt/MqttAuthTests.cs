@@ -110,13 +110,13 @@ public sealed class MqttAuthTests : IDisposable
 
         var forbidden = await MqttProbe.ConnectAsync(cloud.MqttPort, MqttProbe.DeviceLogin("cam-a", "secret-a").WithWillTopic(Topics.DeviceDesired("cam-b")).WithWillPayload("evil"u8.ToArray()), deadline.Token);
         forbidden.Drop();
-        var allowed = await MqttProbe.ConnectAsync(cloud.MqttPort, MqttProbe.DeviceLogin("cam-a", "secret-a").WithWillTopic("edge/v1/dev/cam-a/status").WithWillPayload("offline"u8.ToArray()), deadline.Token);
+        var allowed = await MqttProbe.ConnectAsync(cloud.MqttPort, MqttProbe.DeviceLogin("cam-a", "secret-a").WithWillTopic(Topics.Telemetry("cam-a")).WithWillPayload("offline"u8.ToArray()), deadline.Token);
         allowed.Drop();
 
         // The forbidden will would have been sent first, so it would be the first message the watcher sees.
         var (topic, payload) = await watcher.WaitForAnyAsync("edge/v1/#", deadline.Token);
 
-        Assert.Equal("edge/v1/dev/cam-a/status", topic);
+        Assert.Equal(Topics.Telemetry("cam-a"), topic);
         Assert.Equal("offline", Encoding.UTF8.GetString(payload));
     }
 

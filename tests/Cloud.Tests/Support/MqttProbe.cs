@@ -36,6 +36,9 @@ internal sealed class MqttProbe : IAsyncDisposable
     /// <summary>The topic of every message received so far, in order, whether or not a wait consumed it.</summary>
     public ConcurrentQueue<string> ReceivedTopics { get; } = new();
 
+    /// <summary>Whether the broker still holds this client's connection.</summary>
+    public bool IsConnected => _client.IsConnected;
+
     public static Task<MqttProbe> ConnectAsync(int port, CancellationToken cancellationToken) =>
         ConnectAsync(port, new MqttClientOptionsBuilder().WithClientId("probe-" + Guid.NewGuid().ToString("N")[..8]).WithCredentials(TestCredentials.CloudUser, TestCredentials.CloudPassword), cancellationToken);
 
