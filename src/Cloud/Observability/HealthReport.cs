@@ -12,7 +12,8 @@ internal sealed class HealthReport
 
     public bool MqttConnected { get; init; }
 
-    public required string MqttEndpoint { get; init; }
+    /// <summary>Null for an anonymous caller, as is <see cref="ModelError"/>.</summary>
+    public string? MqttEndpoint { get; init; }
 
     public int InferRunning { get; init; }
 

@@ -18,15 +18,17 @@ internal static class ObservabilityEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapObservabilityEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/healthz", (CloudModel model, CloudMqttClient mqtt, AdmissionGate gate) =>
+        endpoints.MapGet("/healthz", (HttpContext context, CloudModel model, CloudMqttClient mqtt, AdmissionGate gate) =>
         {
+            // A probe needs the status; file paths in a load error and the broker's address are for operators.
+            var operatorView = context.User.Identity?.IsAuthenticated == true;
             var report = new HealthReport
             {
                 Status = model.Model is not null && mqtt.IsConnected ? "ok" : "degraded",
                 Model = model.Id,
-                ModelError = model.LoadError,
+                ModelError = operatorView ? model.LoadError : null,
                 MqttConnected = mqtt.IsConnected,
-                MqttEndpoint = mqtt.Endpoint,
+                MqttEndpoint = operatorView ? mqtt.Endpoint : null,
                 InferRunning = gate.Running,
                 InferQueued = gate.Queued,
             };

@@ -17,6 +17,9 @@ internal sealed class ApiTokenStore(SqliteDatabase database, TimeProvider time)
 
     private readonly ConcurrentDictionary<string, (ApiTokenInfo? Token, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
 
+    // Bumped by every revocation: a lookup that started before one must not put what it read back into the cache.
+    private long _revocations;
+
     public async Task<CreatedApiToken> CreateAsync(string name, string role, string createdBy, string? deviceId, CancellationToken cancellationToken)
     {
         var secret = TokenSecret.New();
@@ -56,6 +59,7 @@ internal sealed class ApiTokenStore(SqliteDatabase database, TimeProvider time)
             return cached.Token;
         }
 
+        var generation = Interlocked.Read(ref _revocations);
         var found = await QueryAsync("WHERE hash = $p AND revoked_at IS NULL", hash, cancellationToken);
         var token = found.Count > 0 ? found[0] : null;
 
@@ -66,6 +70,11 @@ internal sealed class ApiTokenStore(SqliteDatabase database, TimeProvider time)
         }
 
         _cache[hash] = (token, now + CacheFor);
+        if (Interlocked.Read(ref _revocations) != generation)
+        {
+            _cache.TryRemove(hash, out _);
+        }
+
         return token;
     }
 
@@ -95,6 +104,7 @@ internal sealed class ApiTokenStore(SqliteDatabase database, TimeProvider time)
             changed = await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        Interlocked.Increment(ref _revocations);
         _cache.Clear();
         return changed > 0;
     }

@@ -80,6 +80,20 @@ public sealed class CredentialTests : IDisposable
     }
 
     [Fact]
+    public async Task An_anonymous_health_probe_gets_the_status_but_not_the_brokers_address()
+    {
+        await using var cloud = await CloudHost.StartAsync(_folder.Path);
+        using var anonymous = new HttpClient { BaseAddress = cloud.Http.BaseAddress };
+
+        var probe = await anonymous.GetStringAsync("/healthz", Ct);
+        var asOperator = await cloud.Http.GetStringAsync("/healthz", Ct);
+
+        Assert.Contains("\"status\":\"ok\"", probe, StringComparison.Ordinal);
+        Assert.DoesNotContain("mqttEndpoint", probe, StringComparison.Ordinal);
+        Assert.Contains("mqttEndpoint", asOperator, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_embedded_broker_refuses_an_anonymous_client_by_default()
     {
         await using var cloud = await CloudHost.StartAsync(_folder.Path);
