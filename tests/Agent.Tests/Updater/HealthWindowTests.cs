@@ -26,7 +26,7 @@ public sealed class HealthWindowTests : UpdateTestBase
         var package = TestPackages.Build(TestPackages.DigitsV2(), Key);
         cloud.Add(package);
         await cloud.PublishDesiredAsync(package.Package, ct);
-        await cloud.WaitForStateAsync(UpdateState.HealthCheck, TestPackages.V2, ct);
+        await cloud.WaitForStateOfferingAgainAsync(UpdateState.HealthCheck, TestPackages.V2, package.Package, ct);
 
         // Traffic the window can judge; every answer is still given, by whichever model serves.
         for (var i = 0; agent.Reporter.Latest?.State != UpdateState.RolledBack; i++)
