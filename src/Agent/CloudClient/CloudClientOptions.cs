@@ -1,7 +1,6 @@
 namespace Edge.Agent.CloudClient;
 
 using System.ComponentModel.DataAnnotations;
-using Edge.Agent.Tls;
 using Edge.Shared.Tls;
 
 /// <summary>
@@ -99,7 +98,7 @@ internal sealed class CloudClientOptions : IValidatableObject
             yield return new ValidationResult("Cloud:CaCertificatePath and Cloud:ClientCertificatePath need an https:// Cloud:BaseUrl", [nameof(BaseUrl)]);
         }
 
-        foreach (var error in AgentTls.Errors("Cloud", CaCertificatePath, ClientCertificatePath, ClientKeyPath))
+        foreach (var error in ClientTls.Errors("Cloud", CaCertificatePath, ClientCertificatePath, ClientKeyPath))
         {
             yield return new ValidationResult(error, [nameof(CaCertificatePath)]);
         }

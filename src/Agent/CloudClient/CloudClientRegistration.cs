@@ -2,6 +2,7 @@ namespace Edge.Agent.CloudClient;
 
 using System.Net;
 using Edge.Agent.Tls;
+using Edge.Shared.Tls;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -49,11 +50,11 @@ internal static class CloudClientRegistration
         return builder;
     }
 
-    /// <summary>Cloud:CaCertificatePath and the client certificate, on whichever handler the factory made (see <see cref="AgentTls"/>).</summary>
+    /// <summary>Cloud:CaCertificatePath and the client certificate, on whichever handler the factory made (see <see cref="ClientTls"/>).</summary>
     private static void ConfigureTls(HttpMessageHandler handler, CloudClientOptions o)
     {
-        var validation = AgentTls.ServerValidation(CloudClientOptions.Section, o.CaCertificatePath);
-        var certificate = AgentTls.ClientCertificate(CloudClientOptions.Section, o.ClientCertificatePath, o.ClientKeyPath);
+        var validation = ClientTls.ServerValidation(CloudClientOptions.Section, o.CaCertificatePath);
+        var certificate = ClientTls.ClientCertificate(CloudClientOptions.Section, o.ClientCertificatePath, o.ClientKeyPath);
         switch (handler)
         {
             case SocketsHttpHandler sockets:

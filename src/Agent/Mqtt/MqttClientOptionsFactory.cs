@@ -1,6 +1,6 @@
 namespace Edge.Agent.Mqtt;
 
-using Edge.Agent.Tls;
+using Edge.Shared.Tls;
 using MQTTnet;
 using MQTTnet.Formatter;
 
@@ -28,8 +28,8 @@ internal static class MqttClientOptionsFactory
         if (options.UseTls)
         {
             // MQTTnet's own checks (system roots, host name) apply unless a CA is configured; then only that CA vouches.
-            var validation = AgentTls.ServerValidation(MqttOptions.Section, options.CaCertificatePath);
-            var certificate = AgentTls.ClientCertificate(MqttOptions.Section, options.ClientCertificatePath, options.ClientKeyPath);
+            var validation = ClientTls.ServerValidation(MqttOptions.Section, options.CaCertificatePath);
+            var certificate = ClientTls.ClientCertificate(MqttOptions.Section, options.ClientCertificatePath, options.ClientKeyPath);
             builder.WithTlsOptions(tls =>
             {
                 tls.UseTls().WithTargetHost(options.Host);

@@ -1,7 +1,6 @@
 namespace Edge.Agent.Mqtt;
 
 using System.ComponentModel.DataAnnotations;
-using Edge.Agent.Tls;
 using Edge.Shared.Tls;
 
 /// <summary>
@@ -87,7 +86,7 @@ internal sealed class MqttOptions : IValidatableObject
             yield return new ValidationResult("Mqtt:CaCertificatePath and Mqtt:ClientCertificatePath need Mqtt:UseTls=true", [nameof(UseTls)]);
         }
 
-        foreach (var error in AgentTls.Errors("Mqtt", CaCertificatePath, ClientCertificatePath, ClientKeyPath))
+        foreach (var error in ClientTls.Errors("Mqtt", CaCertificatePath, ClientCertificatePath, ClientKeyPath))
         {
             yield return new ValidationResult(error, [nameof(CaCertificatePath)]);
         }

@@ -3,7 +3,6 @@ namespace Edge.Cloud.Devices;
 using System.Text.Json;
 using Edge.Cloud.Mqtt;
 using Edge.Cloud.Observability;
-using Edge.Cloud.Security;
 using Edge.Shared.Config;
 using Edge.Shared.Mqtt;
 using Edge.Shared.Observability;

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 
 /// <summary>
 /// What the cloud's own MQTT client presents, and what the embedded broker accepts with full access.
-/// Configured credentials win; with device authentication on and none configured, both sides of this one
-/// process share a random password, so the embedded broker needs no cloud secret in configuration.
+/// Configured credentials win; with the embedded broker (which always wants a login) and none configured, both
+/// sides of this one process share a random password, so the embedded broker needs no cloud secret in configuration.
 /// </summary>
 internal sealed class CloudCredentials
 {
@@ -18,7 +18,7 @@ internal sealed class CloudCredentials
             Username = o.Username;
             Password = o.Password;
         }
-        else if (o.RequiresAuthentication)
+        else if (o.Embedded)
         {
             Username = o.ClientId;
             Password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));

@@ -44,16 +44,14 @@ internal static class CloudMqttClientOptionsFactory
         else if (tls)
         {
             // An external broker: MQTTnet's own checks (system roots, host name) unless a CA is configured, then only that CA.
-            var roots = string.IsNullOrEmpty(options.CaCertificatePath) ? null : TlsFiles.LoadCertificates(options.CaCertificatePath, "Mqtt:CaCertificatePath");
-            var client = string.IsNullOrEmpty(options.ClientCertificatePath)
-                ? null
-                : TlsFiles.LoadCertificateWithKey(options.ClientCertificatePath, options.ClientKeyPath!, "Mqtt:ClientCertificatePath", "Mqtt:ClientKeyPath");
+            var validation = ClientTls.ServerValidation(CloudMqttOptions.Section, options.CaCertificatePath);
+            var client = ClientTls.ClientCertificate(CloudMqttOptions.Section, options.ClientCertificatePath, options.ClientKeyPath);
             builder.WithTlsOptions(t =>
             {
                 t.UseTls().WithTargetHost(host);
-                if (roots is not null)
+                if (validation is not null)
                 {
-                    t.WithCertificateValidationHandler(e => CertificateTrust.IsTrusted(e.Certificate, e.Chain, e.SslPolicyErrors, roots, checkName: true));
+                    t.WithCertificateValidationHandler(e => validation(e, e.Certificate, e.Chain, e.SslPolicyErrors));
                 }
 
                 if (client is not null)

@@ -70,8 +70,6 @@ internal sealed class CloudMqttOptions : IValidatableObject
     /// </summary>
     public Dictionary<string, string> Devices { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>The embedded broker always wants a login: there is no anonymous mode to forget to turn off.</summary>
-    public bool RequiresAuthentication => Embedded;
 
     /// <summary>Must be unique per cloud process on a shared broker, or the instances keep taking each other's session.</summary>
     [Required]
@@ -176,17 +174,7 @@ internal sealed class CloudMqttOptions : IValidatableObject
             yield return "Mqtt:CaCertificatePath and Mqtt:ClientCertificatePath need Mqtt:UseTls=true";
         }
 
-        if (!string.IsNullOrEmpty(CaCertificatePath) && TlsFiles.CertificatesError(CaCertificatePath, "Mqtt:CaCertificatePath") is { } caError)
-        {
-            yield return caError;
-        }
-
-        if (string.IsNullOrEmpty(ClientCertificatePath) != string.IsNullOrEmpty(ClientKeyPath))
-        {
-            yield return "Mqtt:ClientCertificatePath and Mqtt:ClientKeyPath go together; set both or neither";
-        }
-        else if (!string.IsNullOrEmpty(ClientCertificatePath) &&
-                 TlsFiles.CertificateWithKeyError(ClientCertificatePath, ClientKeyPath!, "Mqtt:ClientCertificatePath", "Mqtt:ClientKeyPath") is { } error)
+        foreach (var error in ClientTls.Errors(Section, CaCertificatePath, ClientCertificatePath, ClientKeyPath))
         {
             yield return error;
         }

@@ -23,15 +23,13 @@ internal static class DevicePassword
         _ => true,
     };
 
-    public static bool Matches(string configured, string? presented)
+    public static bool Matches(string configured, string? presented) =>
+        presented is not null && MatchesHash(configured, SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
+
+    /// <summary>As <see cref="Matches"/>, for a caller that already hashed the presented password (SHA-256 of its UTF-8).</summary>
+    public static bool MatchesHash(string configured, ReadOnlySpan<byte> presentedHash)
     {
         ArgumentNullException.ThrowIfNull(configured);
-        if (presented is null)
-        {
-            return false;
-        }
-
-        var presentedHash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
         var expectedHash = configured.StartsWith(HashPrefix, StringComparison.Ordinal)
             ? Convert.FromHexString(configured.AsSpan(HashPrefix.Length))
 

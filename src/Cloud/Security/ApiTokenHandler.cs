@@ -41,10 +41,12 @@ internal sealed class ApiTokenHandler(
             return AuthenticateResult.Fail("the Authorization header must be 'Bearer <token>'");
         }
 
-        var secret = header[BearerPrefix.Length..].Trim();
-        var principal = FromConfiguredTokens(secret)
-            ?? await FromStoreAsync(secret)
-            ?? FromConfiguredDevice(secret);
+        // Every way a secret can match compares its SHA-256: hashed once here, on the fallback path's every request.
+        var hash = TokenSecret.Hash(header[BearerPrefix.Length..].Trim());
+        var hashBytes = Convert.FromHexString(hash);
+        var principal = FromConfiguredTokens(hashBytes)
+            ?? await FromStoreAsync(hash)
+            ?? FromConfiguredDevice(hashBytes);
         return principal is null
             ? AuthenticateResult.Fail("the token is unknown or revoked")
             : AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
@@ -58,9 +60,8 @@ internal sealed class ApiTokenHandler(
         WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden",
             $"the credential '{EdgeClaims.Actor(Context.User)}' ({RoleOf(Context.User)}) may not do this");
 
-    private ClaimsPrincipal? FromConfiguredTokens(string secret)
+    private ClaimsPrincipal? FromConfiguredTokens(byte[] hash)
     {
-        var hash = Convert.FromHexString(TokenSecret.Hash(secret));
         foreach (var (name, token) in auth.Value.Tokens)
         {
             if (CryptographicOperations.FixedTimeEquals(hash, Convert.FromHexString(token.Hash!)))
@@ -72,17 +73,17 @@ internal sealed class ApiTokenHandler(
         return null;
     }
 
-    private async Task<ClaimsPrincipal?> FromStoreAsync(string secret) =>
-        await store.FindAsync(secret, Context.RequestAborted) is { } token
+    private async Task<ClaimsPrincipal?> FromStoreAsync(string hash) =>
+        await store.FindByHashAsync(hash, Context.RequestAborted) is { } token
             ? Principal(token.DeviceId ?? token.Name, token.Role, token.Id, token.DeviceId)
             : null;
 
-    private ClaimsPrincipal? FromConfiguredDevice(string secret)
+    private ClaimsPrincipal? FromConfiguredDevice(byte[] hash)
     {
         string? deviceId = Request.Headers[FallbackSamples.DeviceHeader];
         return deviceId is not null
             && mqtt.Value.Devices.TryGetValue(deviceId, out var configured)
-            && DevicePassword.Matches(configured, secret)
+            && DevicePassword.MatchesHash(configured, hash)
             ? Principal(deviceId, EdgeRoles.Device, "config:" + deviceId, deviceId)
             : null;
     }

@@ -50,9 +50,12 @@ internal sealed class ApiTokenStore(SqliteDatabase database, TimeProvider time)
     }
 
     /// <summary>The live token whose secret is <paramref name="secret"/>, or null (unknown or revoked).</summary>
-    public async Task<ApiTokenInfo?> FindAsync(string secret, CancellationToken cancellationToken)
+    public Task<ApiTokenInfo?> FindAsync(string secret, CancellationToken cancellationToken) =>
+        FindByHashAsync(TokenSecret.Hash(secret), cancellationToken);
+
+    /// <summary>As <see cref="FindAsync"/>, for a caller that already has the secret's <see cref="TokenSecret.Hash"/>.</summary>
+    public async Task<ApiTokenInfo?> FindByHashAsync(string hash, CancellationToken cancellationToken)
     {
-        var hash = TokenSecret.Hash(secret);
         var now = time.GetUtcNow();
         if (_cache.TryGetValue(hash, out var cached) && cached.Until > now)
         {

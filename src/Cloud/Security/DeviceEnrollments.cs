@@ -57,16 +57,6 @@ internal sealed class DeviceEnrollments(SqliteDatabase database, ApiTokenStore t
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0 || hadSecret;
     }
 
-    /// <summary>The group a live enrolment put the device in; null when it is not enrolled.</summary>
-    public async Task<string?> GroupOfAsync(string deviceId, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT group_name FROM device_enrollments WHERE device_id = $id AND revoked_at IS NULL;";
-        command.Parameters.AddWithValue("$id", deviceId);
-        return await command.ExecuteScalarAsync(cancellationToken) as string;
-    }
-
     private static ConcurrentDictionary<string, string> LoadGroups(SqliteDatabase database)
     {
         var groups = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);

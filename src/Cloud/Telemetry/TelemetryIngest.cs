@@ -3,7 +3,6 @@ namespace Edge.Cloud.Telemetry;
 using System.Globalization;
 using System.Text.Json;
 using Edge.Cloud.Devices;
-using Edge.Cloud.Security;
 using Edge.Cloud.Storage;
 using Edge.Shared.Serialization;
 using Edge.Shared.Telemetry;
@@ -19,7 +18,6 @@ internal sealed partial class TelemetryIngest(
     TelemetryAggregator aggregator,
     SqliteDatabase database,
     ReportedConfigStore devices,
-    DeviceEnrollments enrollments,
     TimeProvider time,
     ILogger<TelemetryIngest> logger) : BackgroundService
 {
@@ -86,12 +84,10 @@ internal sealed partial class TelemetryIngest(
             insert.Parameters.AddWithValue("$at", Format(time.GetUtcNow()));
             foreach (var window in batch)
             {
-                // An enrolled device counts in the group it was enrolled in, whatever its window claims.
-                var resolved = await enrollments.GroupOfAsync(window.DeviceId, cancellationToken) is { } enrolled
-                    ? window.Group == enrolled ? window : With(window, enrolled)
-                    : window.Group is null && (await devices.GetAsync(window.DeviceId, cancellationToken))?.Group is { } reported
-                        ? With(window, reported)
-                        : window;
+                // An enrolled device's window already carries its enrolled group (TelemetryHandler sets it on receipt).
+                var resolved = window.Group is null && (await devices.GetAsync(window.DeviceId, cancellationToken))?.Group is { } reported
+                    ? With(window, reported)
+                    : window;
                 id.Value = resolved.Id.ToString("D");
                 device.Value = resolved.DeviceId;
                 group.Value = (object?)resolved.Group ?? DBNull.Value;

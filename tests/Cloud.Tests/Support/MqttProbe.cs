@@ -17,9 +17,19 @@ internal sealed class MqttProbe : IAsyncDisposable
 {
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     private readonly Channel<Received> _received = Channel.CreateUnbounded<Received>();
+    private readonly TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private MqttProbe()
     {
+        _client.DisconnectedAsync += e =>
+        {
+            if (e.ClientWasConnected)
+            {
+                _disconnected.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        };
         _client.ApplicationMessageReceivedAsync += e =>
         {
             var m = e.ApplicationMessage;
@@ -38,6 +48,9 @@ internal sealed class MqttProbe : IAsyncDisposable
 
     /// <summary>Whether the broker still holds this client's connection.</summary>
     public bool IsConnected => _client.IsConnected;
+
+    /// <summary>Completes when a connection this probe had is lost (the broker ended it, or the link went).</summary>
+    public Task Disconnected => _disconnected.Task;
 
     public static Task<MqttProbe> ConnectAsync(int port, CancellationToken cancellationToken) =>
         ConnectAsync(port, new MqttClientOptionsBuilder().WithClientId("probe-" + Guid.NewGuid().ToString("N")[..8]).WithCredentials(TestCredentials.CloudUser, TestCredentials.CloudPassword), cancellationToken);

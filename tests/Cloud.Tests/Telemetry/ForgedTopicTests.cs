@@ -91,7 +91,7 @@ public sealed class ForgedTopicTests
 
     private static byte[] Window(string deviceId, string group)
     {
-        var end = new DateTimeOffset(2026, 1, 1, 0, 1, 0, TimeSpan.Zero);
+        var end = TimeProvider.System.GetUtcNow();
         var scores = new long[ScoreBins.Count];
         scores[90] = 1;
         return JsonSerializer.SerializeToUtf8Bytes(

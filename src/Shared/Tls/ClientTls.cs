@@ -1,15 +1,15 @@
-namespace Edge.Agent.Tls;
+namespace Edge.Shared.Tls;
 
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using Edge.Shared.Tls;
 
 /// <summary>
-/// The agent's side of TLS, the same for both links (section <c>Cloud</c> for HTTPS, <c>Mqtt</c> for the broker):
+/// A client's side of TLS, the same for every link (the agent's <c>Cloud</c> and <c>Mqtt</c> sections, the cloud's client of
+/// an external broker):
 /// <c>CaCertificatePath</c> set, the server must chain to that CA only and match the host name; unset, the system's
 /// trusted roots decide. An optional client certificate is presented when the server asks. Never "accept any".
 /// </summary>
-internal static class AgentTls
+public static class ClientTls
 {
     /// <summary>What options validation reports: one sentence for each file that cannot be used.</summary>
     public static IEnumerable<string> Errors(string section, string? caPath, string? clientCertificatePath, string? clientKeyPath)
