@@ -36,7 +36,10 @@ public static class AgentHosting
             .Enrich.FromLogContext()
             // Start-up failures are logged as one critical line without a stack trace (AgentStartup).
             .Filter.ByExcluding(AgentStartup.IsHostStartupFaulted)
-            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture),
+
+            // Its own logger, not Serilog's static one, which every host in a process would share (see CloudHosting).
+            preserveStaticLogger: true);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<AgentOptions>()
             .BindConfiguration(AgentOptions.Section)
